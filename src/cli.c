@@ -1,0 +1,158 @@
+#include "config.h"
+#include "cli.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(const veil_error *err)
+{
+  veil_log(VEIL_LOG_ERROR, "%s", err && err->msg ? err->msg : "unknown error");
+  return 1;
+}
+
+int cli_failf(const char *fmt, ...)
+{
+  va_list ap;
+  char *msg = NULL;
+
+  va_start(ap, fmt);
+  if (vasprintf(&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end(ap);
+  veil_log(VEIL_LOG_ERROR, "%s", msg ? msg : "out of memory");
+  free(msg);
+  return 1;
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+               const struct option *longopts)
+{
+  char spec[64];
+  int c;
+
+  /* '+': flags end at the first operand; ':': a missing value is told apart from an unknown
+   * flag.  Both are reported here as one line. */
+  snprintf(spec, sizeof(spec), "+:%s", shortopts[0] == '+' ? shortopts + 1 : shortopts);
+  opterr = 0;
+  c = getopt_long(argc, argv, spec, longopts, NULL);
+  if (c == '?' || c == ':') {
+    const char *arg = argv[optind - 1];
+    char name[64];
+    if (optopt && optopt < 256 && !(arg && !strncmp(arg, "--", 2)))
+      snprintf(name, sizeof(name), "-%c", optopt);
+    else
+      snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg ? arg : "?", "="), arg ? arg : "?");
+    cli_failf(c == ':' ? "%s: flag %s needs a value" : "%s: unknown flag %s", cmd, name);
+    return -2;
+  }
+  return c;
+}
+
+int cli_expect_args(const char *cmd, int argc, char **argv, int min, int max, const char *usage)
+{
+  int n = argc - optind;
+
+  (void)argv;
+  if (n < min || (max >= 0 && n > max))
+    return cli_failf("%s: %s (usage: veil %s %s)", cmd,
+                     n < min ? "missing argument" : "too many arguments", cmd, usage);
+  return 0;
+}
+
+int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create_flags *f,
+                     const char **id)
+{
+  enum {
+    OPT_PID_FILE = 256,
+    OPT_CONSOLE,
+    OPT_NO_PIVOT,
+    OPT_NO_KEYRING,
+    OPT_PRESERVE,
+    OPT_KEEP,
+    OPT_NO_SUBREAPER
+  };
+  static const struct option longopts[] = {
+      {"bundle", required_argument, NULL, 'b'},
+      {"pid-file", required_argument, NULL, OPT_PID_FILE},
+      {"console-socket", required_argument, NULL, OPT_CONSOLE},
+      {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+      {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+      {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+      {"detach", no_argument, NULL, 'd'},
+      {"keep", no_argument, NULL, OPT_KEEP},
+      {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  int c;
+
+  memset(f, 0, sizeof(*f));
+  f->opts.bundle = ".";
+  optind = 1;
+  while ((c = cli_getopt(cmd, argc, argv, is_run ? "b:dh" : "b:h", longopts)) != -1) {
+    switch (c) {
+    case 'b':
+      f->opts.bundle = optarg;
+      break;
+    case OPT_PID_FILE:
+      f->opts.pid_file = optarg;
+      break;
+    case OPT_CONSOLE:
+      f->opts.console_socket = optarg;
+      break;
+    case OPT_NO_PIVOT:
+      f->opts.no_pivot = true;
+      break;
+    case OPT_NO_KEYRING:
+      f->opts.no_new_keyring = true;
+      break;
+    case OPT_NO_SUBREAPER:
+      break; /* accepted for runc compatibility: veil keeps no subreaper */
+    case OPT_PRESERVE:
+      f->opts.preserve_fds = atoi(optarg);
+      if (f->opts.preserve_fds < 0 || strspn(optarg, "0123456789") != strlen(optarg)) {
+        cli_failf("%s: --preserve-fds: \"%s\" is not a number", cmd, optarg);
+        return -1;
+      }
+      break;
+    case 'd':
+    case OPT_KEEP:
+      if (!is_run) {
+        cli_failf("%s: unknown flag %s", cmd, argv[optind - 1]);
+        return -1;
+      }
+      if (c == 'd')
+        f->detach = true;
+      else
+        f->keep = true;
+      break;
+    case 'h':
+      printf("Usage: veil %s [flags] CONTAINER-ID\n\n"
+             "%s\n\n"
+             "Flags:\n"
+             "  -b, --bundle DIR         bundle directory holding config.json (default \".\")\n"
+             "      --pid-file FILE      write the init's pid to FILE\n"
+             "      --console-socket S   send the pty master to the unix socket S\n"
+             "      --no-pivot           enter the rootfs with MS_MOVE + chroot\n"
+             "      --no-new-keyring     keep the caller's session keyring\n"
+             "      --preserve-fds N     pass N extra fds (from 3) to the process\n%s",
+             cmd,
+             is_run ? "Create and start a container, wait for it, exit with its status."
+                    : "Create a container: set it up and wait for `veil start`.",
+             is_run ? "  -d, --detach             return once the container runs\n"
+                      "      --keep               keep the state after the container exits\n"
+                    : "");
+      exit(0);
+    default:
+      return -1;
+    }
+  }
+  if (cli_expect_args(cmd, argc, argv, 1, 1, "[flags] CONTAINER-ID"))
+    return -1;
+  *id = argv[optind];
+  return optind;
+}

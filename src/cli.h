@@ -1,0 +1,59 @@
+/* veil CLI — shared between the per-command files. */
+#ifndef VEIL_CLI_H
+#define VEIL_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+typedef struct veil_globals {
+  const char *root;
+  const char *log;
+  const char *log_format;
+  bool debug;
+  bool systemd_cgroup;
+  const char *rootless;
+} veil_globals;
+
+typedef struct veil_command {
+  const char *name;
+  const char *summary;
+  int (*run)(const veil_globals *g, int argc, char **argv);
+} veil_command;
+
+/* Reports err (stderr and --log) and returns the exit status 1. */
+int cli_fail(const veil_error *err);
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* getopt_long over a command's flags.  Returns the option's val, -1 at the end; an unknown
+ * flag or a missing value is reported and turned into -2 (exit 1). --help is handled by the
+ * caller through the 'h' val. */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+               const struct option *longopts);
+
+/* Exactly N positional arguments after the flags. */
+int cli_expect_args(const char *cmd, int argc, char **argv, int min, int max, const char *usage);
+
+int cmd_create(const veil_globals *g, int argc, char **argv);
+int cmd_start(const veil_globals *g, int argc, char **argv);
+int cmd_run(const veil_globals *g, int argc, char **argv);
+int cmd_state(const veil_globals *g, int argc, char **argv);
+int cmd_kill(const veil_globals *g, int argc, char **argv);
+int cmd_delete(const veil_globals *g, int argc, char **argv);
+int cmd_list(const veil_globals *g, int argc, char **argv);
+int cmd_spec(const veil_globals *g, int argc, char **argv);
+int cmd_unimplemented(const veil_globals *g, int argc, char **argv);
+
+/* create and run share their flags */
+#include "container.h"
+typedef struct create_flags {
+  veil_create_opts opts;
+  bool detach;
+  bool keep;
+} create_flags;
+/* Parses the create/run flags and the ID; returns optind of the ID or -1 after reporting. */
+int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create_flags *f,
+                     const char **id);
+
+#endif

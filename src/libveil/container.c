@@ -1,0 +1,668 @@
+#include "config.h"
+#include "container.h"
+#include "idmap.h"
+#include "init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "spawn.h"
+#include "state.h"
+#include "terminal.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+typedef struct created {
+  int rootfd;
+  int dirfd;
+  pid_t pid;
+  veil_state_file *state;
+} created;
+
+static void created_release(created *c)
+{
+  if (c->dirfd >= 0)
+    close(c->dirfd);
+  if (c->rootfd >= 0)
+    close(c->rootfd);
+  veil_state_file_free(c->state);
+  c->dirfd = c->rootfd = -1;
+  c->state = NULL;
+}
+
+static int load_config(const char *bundle, oci_config **out, veil_error *err)
+{
+  cleanup_free char *path = veil_strdup_printf("%s/config.json", bundle);
+  struct stat st;
+  char *msg = NULL;
+
+  if (!path)
+    return veil_fail(err, ENOMEM, "config.json");
+  if (stat(path, &st) < 0)
+    return veil_fail(err, errno, "open %s", path);
+  *out = oci_config_parse_file(path, &msg);
+  if (!*out) {
+    veil_fail_take(err, 0, msg);
+    return veil_error_prefix(err, "config.json");
+  }
+  return 0;
+}
+
+static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, veil_error *err)
+{
+  cleanup_free char *joined = NULL;
+  char real[PATH_MAX];
+  struct stat st;
+
+  if (!cfg->root || !cfg->root->path || !*cfg->root->path)
+    return veil_fail(err, 0, "config.json: root.path: required field missing");
+  if (cfg->root->path[0] == '/')
+    joined = strdup(cfg->root->path);
+  else
+    joined = veil_strdup_printf("%s/%s", bundle, cfg->root->path);
+  if (!joined)
+    return veil_fail(err, ENOMEM, "root.path");
+  if (!realpath(joined, real))
+    return veil_fail(err, errno, "root.path: %s", joined);
+  if (stat(real, &st) < 0)
+    return veil_fail(err, errno, "root.path: %s", real);
+  if (!S_ISDIR(st.st_mode))
+    return veil_fail(err, ENOTDIR, "root.path: %s", real);
+  if (!strcmp(real, "/"))
+    return veil_fail(err, 0, "root.path: the host's / cannot be a container's rootfs");
+  *out = strdup(real);
+  return *out ? 0 : veil_fail(err, ENOMEM, "root.path");
+}
+
+/* What can be refused before anything exists: the error names the field. */
+static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_create_opts *o,
+                           veil_error *err)
+{
+  const oci_process *p = cfg->process;
+
+  if (!p)
+    return veil_fail(err, 0, "config.json: process: required to create a container");
+  if (!p->args || p->args_len == 0 || !p->args[0] || !*p->args[0])
+    return veil_fail(err, 0, "config.json: process.args: must name a program to run");
+  if (!p->cwd || p->cwd[0] != '/')
+    return veil_fail(err, 0, "config.json: process.cwd: \"%s\" is not an absolute path",
+                     p->cwd ? p->cwd : "");
+  if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS))
+    return veil_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+  if (cfg->hostname && *cfg->hostname && !ns_plan_new(ns, CLONE_NEWUTS))
+    return veil_fail(err, 0, "config.json: hostname: setting it needs a new uts namespace");
+  if (cfg->domainname && *cfg->domainname && !ns_plan_new(ns, CLONE_NEWUTS))
+    return veil_fail(err, 0, "config.json: domainname: setting it needs a new uts namespace");
+  if (p->terminal && !o->console_socket)
+    return veil_fail(err, 0,
+                     "config.json: process.terminal: a terminal needs --console-socket "
+                     "(or set process.terminal to false)");
+  return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, veil_error *err)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+  if (veil_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+    return veil_error_prefix(err, "--pid-file");
+  return 0;
+}
+
+static char *owner_name(uid_t uid)
+{
+  struct passwd *pw = getpwuid(uid);
+
+  return pw ? strdup(pw->pw_name) : veil_strdup_printf("%u", (unsigned)uid);
+}
+
+/* The parent's half of the sync protocol: maps, then GO, then READY. */
+static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, pid_t *init_pid,
+                      veil_error *err)
+{
+  sync_msg m;
+
+  for (;;) {
+    int r = sync_recv(sync_fd, &m);
+    if (r != 0)
+      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (m.type == SYNC_ERROR)
+      return veil_fail(err, 0, "%s", m.text);
+    if (m.type == SYNC_USERNS) {
+      if (idmap_write(child, cfg->linux, err) < 0)
+        return -1;
+      if (sync_send(sync_fd, SYNC_MAPPED, 0, NULL) < 0)
+        return veil_fail(err, errno, "sync with the container init");
+      continue;
+    }
+    if (m.type == SYNC_NS_READY)
+      break;
+    return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
+  }
+  if (m.pid > 0) {
+    /* the slow path's first child forked the init and exits */
+    *init_pid = m.pid;
+    waitpid(child, NULL, 0);
+  } else {
+    *init_pid = child;
+  }
+  if (sync_send(sync_fd, SYNC_GO, 0, NULL) < 0)
+    return veil_fail(err, errno, "sync with the container init");
+  return sync_expect(sync_fd, SYNC_READY, &m, err);
+}
+
+static int do_create(const char *root, const char *id, const veil_create_opts *o, created *out,
+                     veil_error *err)
+{
+  cleanup_free char *bundle = NULL, *rootfs = NULL, *now = NULL, *owner = NULL;
+  cleanup_close int console_fd = -1;
+  oci_config *cfg = NULL;
+  init_ctx ictx;
+  int sync[2] = {-1, -1};
+  pid_t child = -1, init_pid = -1;
+  bool dir_made = false;
+  int rc = -1;
+
+  memset(out, 0, sizeof(*out));
+  out->rootfd = out->dirfd = -1;
+  memset(&ictx, 0, sizeof(ictx));
+  if (veil_validate_id(id, err) < 0)
+    return -1;
+  bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+  if (!bundle)
+    return veil_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+  if (load_config(bundle, &cfg, err) < 0)
+    return -1;
+  if (resolve_rootfs(bundle, cfg, &rootfs, err) < 0)
+    goto out;
+  if (ns_plan_build(cfg, &ictx.ns, err) < 0) {
+    veil_error_prefix(err, "config.json");
+    goto out;
+  }
+  if (validate_config(cfg, &ictx.ns, o, err) < 0)
+    goto out;
+  if (o->console_socket && (console_fd = terminal_connect_socket(o->console_socket, err)) < 0)
+    goto out;
+
+  out->rootfd = state_root_open(root, true, err);
+  if (out->rootfd < 0)
+    goto out;
+  out->dirfd = state_dir_create(out->rootfd, id, err);
+  if (out->dirfd < 0)
+    goto out;
+  dir_made = true;
+
+  now = veil_now_rfc3339();
+  owner = owner_name(geteuid());
+  veil_state_file st = {
+      .id = (char *)id,
+      .bundle = bundle,
+      .rootfs = rootfs,
+      .created = now,
+      .owner = owner,
+      .annotations = cfg->annotations,
+      .has_new_pidns = ns_plan_new(&ictx.ns, CLONE_NEWPID),
+  };
+  if (state_write(out->dirfd, &st, err) < 0)
+    goto out;
+  if (mkfifoat(out->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(out->dirfd, EXEC_FIFO, 0622, 0) < 0) {
+    veil_fail(err, errno, "create exec.fifo");
+    goto out;
+  }
+  if (sync_pair(sync, err) < 0)
+    goto out;
+
+  ictx.cfg = cfg;
+  ictx.bundle = bundle;
+  ictx.rootfs = rootfs;
+  ictx.sync_fd = sync[1];
+  ictx.state_dirfd = out->dirfd;
+  ictx.console_fd = console_fd;
+  ictx.no_pivot = o->no_pivot;
+  ictx.no_new_keyring = o->no_new_keyring;
+  ictx.preserve_fds = o->preserve_fds;
+
+  child = spawn_clone3(ns_plan_clone_flags(&ictx.ns), NULL, -1);
+  if (child < 0) {
+    veil_fail(err, errno, "clone3");
+    goto out;
+  }
+  if (child == 0) {
+    close(sync[0]);
+    container_init(&ictx);
+  }
+  close(sync[1]);
+  sync[1] = -1;
+  ns_plan_release(&ictx.ns);
+
+  if (drive_init(sync[0], child, cfg, &init_pid, err) < 0)
+    goto out;
+
+  uint64_t start_time = 0;
+  if (proc_pid_start_time(init_pid, &start_time, NULL) < 0) {
+    veil_fail(err, 0, "container init %d exited during setup", (int)init_pid);
+    goto out;
+  }
+  st.pid = init_pid;
+  st.pid_start_time = start_time;
+  if (state_write(out->dirfd, &st, err) < 0)
+    goto out;
+  if (o->pid_file && write_pid_file(o->pid_file, init_pid, err) < 0)
+    goto out;
+  if (state_read(out->dirfd, &out->state, err) < 0)
+    goto out;
+  out->pid = init_pid;
+  rc = 0;
+out:
+  if (rc < 0) {
+    /* Roll back: the init and everything in its namespaces, then the state directory. */
+    if (init_pid > 0 && init_pid != child) {
+      kill(init_pid, SIGKILL);
+      waitpid(init_pid, NULL, 0);
+    }
+    if (child > 0) {
+      kill(child, SIGKILL);
+      waitpid(child, NULL, 0);
+    }
+    if (dir_made)
+      state_dir_remove(out->rootfd, id, NULL);
+    created_release(out);
+  }
+  if (sync[0] >= 0)
+    close(sync[0]);
+  if (sync[1] >= 0)
+    close(sync[1]);
+  ns_plan_release(&ictx.ns);
+  oci_config_free(cfg);
+  return rc;
+}
+
+int veil_container_create(const char *root, const char *id, const veil_create_opts *opts,
+                          veil_error *err)
+{
+  created c;
+
+  if (do_create(root, id, opts, &c, err) < 0)
+    return -1;
+  created_release(&c);
+  return 0;
+}
+
+/* ---- start ------------------------------------------------------------------------------- */
+
+/* A pidfd for the recorded init, checked after opening so a reused pid is never signalled. */
+static int open_init(const veil_state_file *s, veil_error *err)
+{
+  cleanup_close int fd = -1;
+
+  if (s->pid <= 0)
+    return veil_fail(err, 0, "container \"%s\" has no init process", s->id);
+  fd = veil_pidfd_open(s->pid);
+  if (fd < 0 || !state_init_alive(s))
+    return veil_fail(err, 0, "container \"%s\" is not running", s->id);
+  return steal_fd(&fd);
+}
+
+static int do_start(int dirfd, const veil_state_file *s, veil_error *err)
+{
+  cleanup_close int fifo = -1, pidfd = -1;
+  char buf[4096];
+  size_t got = 0;
+  bool opened = false;
+  veil_status status = state_status(dirfd, s);
+
+  if (status != VEIL_STATUS_CREATED)
+    return veil_fail(err, 0, "cannot start container \"%s\": container is %s", s->id,
+                     veil_status_name(status));
+  pidfd = open_init(s, err);
+  if (pidfd < 0)
+    return -1;
+  fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return veil_fail(err, errno, "open exec.fifo of \"%s\"", s->id);
+  /* The init writes "0" once it sees us, then closes the fifo by execve (O_CLOEXEC) or writes
+   * the exec error into it: read to EOF. */
+  for (;;) {
+    struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    if (poll(pfd, opened ? 1 : 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return veil_fail(err, errno, "wait for container \"%s\"", s->id);
+    }
+    if (pfd[0].revents) {
+      ssize_t n = read(fifo, buf + got, sizeof(buf) - 1 - got);
+      if (n < 0 && errno == EAGAIN)
+        continue;
+      if (n <= 0)
+        break;
+      if (!opened) {
+        opened = true;
+        unlinkat(dirfd, EXEC_FIFO, 0);
+      }
+      got += (size_t)n;
+      if (got >= sizeof(buf) - 1)
+        break;
+      continue;
+    }
+    if (!opened && pfd[1].revents)
+      return veil_fail(err, 0, "container \"%s\" exited before it was started", s->id);
+  }
+  buf[got] = '\0';
+  if (!opened)
+    return veil_fail(err, 0, "container \"%s\" exited before it was started", s->id);
+  if (got > 1)
+    return veil_fail(err, 0, "%s", buf + 1);
+  return 0;
+}
+
+int veil_container_start(const char *root, const char *id, veil_error *err)
+{
+  cleanup_close int rootfd = -1, dirfd = -1;
+  veil_state_file *s = NULL;
+  int rc;
+
+  if (veil_validate_id(id, err) < 0)
+    return -1;
+  rootfd = state_root_open(root, false, err);
+  if (rootfd < 0)
+    return veil_fail(err, 0, "container \"%s\" does not exist", id);
+  dirfd = state_dir_open(rootfd, id, true, err);
+  if (dirfd < 0 || state_read(dirfd, &s, err) < 0)
+    return -1;
+  rc = do_start(dirfd, s, err);
+  veil_state_file_free(s);
+  return rc;
+}
+
+/* ---- run --------------------------------------------------------------------------------- */
+
+static int wait_forwarding_signals(pid_t pid, int sfd, int *status, veil_error *err)
+{
+  for (;;) {
+    int ws;
+    pid_t r = waitpid(pid, &ws, WNOHANG);
+    if (r == pid) {
+      *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+      return 0;
+    }
+    if (r < 0 && errno != EINTR)
+      return veil_fail(err, errno, "wait for the container");
+    struct pollfd pfd = {.fd = sfd, .events = POLLIN};
+    if (poll(&pfd, 1, 100) > 0) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+        if (si.ssi_signo != SIGCHLD)
+          kill(pid, (int)si.ssi_signo);
+      }
+    }
+  }
+}
+
+int veil_container_run(const char *root, const char *id, const veil_create_opts *opts, bool detach,
+                       bool keep, int *status, veil_error *err)
+{
+  created c;
+  sigset_t all, old;
+  cleanup_close int sfd = -1;
+  int rc;
+
+  *status = 0;
+  /* Signals that arrive while the container is made are forwarded once it runs.  The init
+   * resets its mask before execve. */
+  sigfillset(&all);
+  sigdelset(&all, SIGSEGV);
+  sigdelset(&all, SIGBUS);
+  sigdelset(&all, SIGFPE);
+  sigdelset(&all, SIGILL);
+  if (!detach)
+    sigprocmask(SIG_BLOCK, &all, &old);
+  if (do_create(root, id, opts, &c, err) < 0)
+    return -1;
+  rc = do_start(c.dirfd, c.state, err);
+  if (rc < 0 || detach) {
+    if (rc < 0) {
+      kill(c.pid, SIGKILL);
+      waitpid(c.pid, NULL, 0);
+      state_dir_remove(c.rootfd, id, NULL);
+    }
+    created_release(&c);
+    return rc;
+  }
+  sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    rc = veil_fail(err, errno, "signalfd");
+  else
+    rc = wait_forwarding_signals(c.pid, sfd, status, err);
+  if (!keep)
+    state_dir_remove(c.rootfd, id, NULL);
+  created_release(&c);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return rc;
+}
+
+/* ---- kill, delete ------------------------------------------------------------------------ */
+
+static int open_container(const char *root, const char *id, bool exclusive, int *rootfd,
+                          veil_state_file **s, veil_error *err)
+{
+  int dirfd;
+
+  if (veil_validate_id(id, err) < 0)
+    return -1;
+  *rootfd = state_root_open(root, false, err);
+  if (*rootfd < 0)
+    return veil_fail(err, 0, "container \"%s\" does not exist", id);
+  dirfd = state_dir_open(*rootfd, id, exclusive, err);
+  if (dirfd < 0)
+    return -1;
+  if (state_read(dirfd, s, err) < 0) {
+    close(dirfd);
+    return -1;
+  }
+  return dirfd;
+}
+
+/* Every process in the init's PID namespace (the cgroup does this job once it exists). */
+static void signal_pidns(const veil_state_file *s, int sig)
+{
+  char path[64];
+  struct stat init_ns, st;
+  DIR *proc;
+  struct dirent *de;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", s->pid);
+  if (!s->has_new_pidns || stat(path, &init_ns) < 0)
+    return;
+  proc = opendir("/proc");
+  if (!proc)
+    return;
+  while ((de = readdir(proc))) {
+    int pid;
+    if (veil_parse_int(de->d_name, &pid) < 0 || pid == s->pid)
+      continue;
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+    if (stat(path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
+      kill(pid, sig);
+  }
+  closedir(proc);
+}
+
+int veil_container_kill(const char *root, const char *id, int sig, bool all, veil_error *err)
+{
+  cleanup_close int rootfd = -1, dirfd = -1, pidfd = -1;
+  veil_state_file *s = NULL;
+  int rc = -1;
+
+  dirfd = open_container(root, id, false, &rootfd, &s, err);
+  if (dirfd < 0)
+    return -1;
+  veil_status status = state_status(dirfd, s);
+  if (status == VEIL_STATUS_STOPPED || status == VEIL_STATUS_CREATING) {
+    veil_fail(err, 0, "cannot kill container \"%s\": container is %s", id,
+              veil_status_name(status));
+    goto out;
+  }
+  pidfd = open_init(s, err);
+  if (pidfd < 0)
+    goto out;
+  if (all)
+    signal_pidns(s, sig);
+  if (veil_pidfd_send_signal(pidfd, sig) < 0) {
+    veil_fail(err, errno, "send signal %d to container \"%s\"", sig, id);
+    goto out;
+  }
+  rc = 0;
+out:
+  veil_state_file_free(s);
+  return rc;
+}
+
+static int kill_and_wait(const veil_state_file *s, veil_error *err)
+{
+  cleanup_close int pidfd = veil_pidfd_open(s->pid);
+  struct pollfd pfd;
+
+  if (pidfd < 0 || !state_init_alive(s))
+    return 0;
+  signal_pidns(s, SIGKILL);
+  if (veil_pidfd_send_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
+    return veil_fail(err, errno, "kill container \"%s\"", s->id);
+  pfd.fd = pidfd;
+  pfd.events = POLLIN;
+  while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
+    ;
+  if (!(pfd.revents & POLLIN) && state_init_alive(s))
+    return veil_fail(err, 0, "container \"%s\" did not die within 10s of SIGKILL", s->id);
+  return 0;
+}
+
+int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
+{
+  cleanup_close int rootfd = -1, dirfd = -1;
+  veil_state_file *s = NULL;
+  int rc = -1;
+
+  dirfd = open_container(root, id, true, &rootfd, &s, err);
+  if (dirfd < 0)
+    return -1;
+  veil_status status = state_status(dirfd, s);
+  if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
+    veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
+              veil_status_name(status));
+    goto out;
+  }
+  if (status != VEIL_STATUS_STOPPED && status != VEIL_STATUS_CREATING && kill_and_wait(s, err) < 0)
+    goto out;
+  rc = state_dir_remove(rootfd, id, err);
+out:
+  veil_state_file_free(s);
+  return rc;
+}
+
+/* ---- state, list ------------------------------------------------------------------------- */
+
+int veil_container_state(const char *root, const char *id, char **json, veil_error *err)
+{
+  cleanup_close int rootfd = -1, dirfd = -1;
+  veil_state_file *s = NULL;
+  char *msg = NULL;
+
+  dirfd = open_container(root, id, false, &rootfd, &s, err);
+  if (dirfd < 0)
+    return -1;
+  veil_status status = state_status(dirfd, s);
+  oci_state o = {
+      .oci_version = (char *)OCI_SPEC_VERSION,
+      .id = s->id,
+      .status = (char *)veil_status_name(status),
+      .pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid,
+      .has_pid = true,
+      .bundle = s->bundle,
+      .annotations = s->annotations,
+  };
+  *json = oci_state_generate(&o, NULL, &msg);
+  veil_state_file_free(s);
+  if (!*json)
+    return veil_fail_take(err, 0, msg);
+  return 0;
+}
+
+void veil_container_info_free(veil_container_info *list, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(list[i].id);
+    free(list[i].bundle);
+    free(list[i].created);
+    free(list[i].owner);
+  }
+  free(list);
+}
+
+int veil_container_list(const char *root, veil_container_info **list, size_t *n, veil_error *err)
+{
+  DIR *dir;
+  struct dirent *de;
+  veil_container_info *out = NULL;
+  size_t count = 0, cap = 0;
+  int rootfd;
+
+  *list = NULL;
+  *n = 0;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return errno == ENOENT ? 0 : veil_fail(err, errno, "open %s", root);
+  dir = fdopendir(rootfd);
+  if (!dir) {
+    close(rootfd);
+    return veil_fail(err, errno, "read %s", root);
+  }
+  while ((de = readdir(dir))) {
+    cleanup_close int cfd = -1;
+    veil_state_file *s = NULL;
+    veil_error ignored = VEIL_ERROR_INIT;
+
+    if (de->d_name[0] == '.')
+      continue;
+    cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (cfd < 0 || state_read(cfd, &s, &ignored) < 0) {
+      veil_error_clear(&ignored);
+      continue;
+    }
+    if (count == cap) {
+      cap = cap ? cap * 2 : 16;
+      veil_container_info *nl = realloc(out, cap * sizeof(*out));
+      if (!nl) {
+        veil_state_file_free(s);
+        break;
+      }
+      out = nl;
+    }
+    veil_status status = state_status(cfd, s);
+    out[count].id = steal_pointer(&s->id);
+    out[count].pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid;
+    out[count].status = veil_status_name(status);
+    out[count].bundle = steal_pointer(&s->bundle);
+    out[count].created = steal_pointer(&s->created);
+    out[count].owner = steal_pointer(&s->owner);
+    count++;
+    veil_state_file_free(s);
+  }
+  closedir(dir);
+  *list = out;
+  *n = count;
+  return 0;
+}

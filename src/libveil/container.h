@@ -1,0 +1,44 @@
+/* veil — the container lifecycle: create, start, run, kill, delete, state, list (DESIGN §3). */
+#ifndef VEIL_CONTAINER_H
+#define VEIL_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "oci.h"
+
+typedef struct veil_create_opts {
+  const char *bundle; /* default "." */
+  const char *pid_file;
+  const char *console_socket;
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+} veil_create_opts;
+
+int veil_container_create(const char *root, const char *id, const veil_create_opts *opts,
+                          veil_error *err);
+int veil_container_start(const char *root, const char *id, veil_error *err);
+/* create + start + wait in the foreground (or return after start with detach); *status is the
+ * exit status to report (128+N for a signal). */
+int veil_container_run(const char *root, const char *id, const veil_create_opts *opts, bool detach,
+                       bool keep, int *status, veil_error *err);
+int veil_container_kill(const char *root, const char *id, int sig, bool all, veil_error *err);
+int veil_container_delete(const char *root, const char *id, bool force, veil_error *err);
+/* The OCI state document of ID, pretty JSON, malloc'd. */
+int veil_container_state(const char *root, const char *id, char **json, veil_error *err);
+
+typedef struct veil_container_info {
+  char *id;
+  int pid;
+  const char *status;
+  char *bundle;
+  char *created;
+  char *owner;
+} veil_container_info;
+
+int veil_container_list(const char *root, veil_container_info **list, size_t *n, veil_error *err);
+void veil_container_info_free(veil_container_info *list, size_t n);
+
+#endif

@@ -1,0 +1,139 @@
+#include "config.h"
+#include "devices.h"
+#include "mounts.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+typedef struct dev_spec {
+  const char *path; /* relative to the rootfs */
+  mode_t type;
+  unsigned major, minor;
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+} dev_spec;
+
+static const dev_spec default_devices[] = {
+    {"dev/null", S_IFCHR, 1, 3, 0666, 0, 0},    {"dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
+    {"dev/full", S_IFCHR, 1, 7, 0666, 0, 0},    {"dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
+    {"dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0}, {"dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+};
+
+static const struct {
+  const char *target;
+  const char *link;
+} default_links[] = {
+    {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+    {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
+};
+
+static int create_device(int rootfd, const dev_spec *d, bool userns, veil_error *err)
+{
+  char target[FD_PATH_SIZE], host[4096];
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  if (!userns) {
+    cleanup_close int parent = -1;
+    cleanup_free char *dir = strdup(d->path);
+    char *slash = dir ? strrchr(dir, '/') : NULL;
+    const char *base = d->path;
+    if (slash) {
+      *slash = '\0';
+      base = slash + 1;
+      parent = mount_target_open(rootfd, dir, true, err);
+    } else {
+      parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    }
+    if (parent < 0)
+      return -1;
+    if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      /* a stale node or a planted symlink must not be reused */
+      if (unlinkat(parent, base, 0) < 0)
+        return veil_fail(err, errno, "remove /%s", d->path);
+    }
+    if (mknodat(parent, base, d->type | d->mode, makedev(d->major, d->minor)) < 0)
+      return veil_fail(err, errno, "mknod /%s", d->path);
+    if (fchmodat(parent, base, d->mode, 0) < 0 ||
+        fchownat(parent, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+      return veil_fail(err, errno, "set owner and mode of /%s", d->path);
+    return 0;
+  }
+  /* user namespace: bind the host's node over an empty file */
+  snprintf(host, sizeof(host), "/%s", d->path);
+  if (stat(host, &st) < 0 || (st.st_mode & S_IFMT) != d->type ||
+      st.st_rdev != makedev(d->major, d->minor))
+    return veil_fail(err, 0, "device /%s: the host has no %u:%u node to bind", d->path, d->major,
+                     d->minor);
+  fd = mount_target_open(rootfd, d->path, false, err);
+  if (fd < 0)
+    return -1;
+  fd_path(target, fd);
+  if (mount(host, target, NULL, MS_BIND, NULL) < 0)
+    return veil_fail(err, errno, "bind /%s", d->path);
+  return 0;
+}
+
+static int config_device(const oci_device *cd, size_t i, dev_spec *out, veil_error *err)
+{
+  mode_t type;
+  const char *p = cd->path ? cd->path : "";
+
+  switch (cd->type ? cd->type[0] : 0) {
+  case 'c':
+  case 'u':
+    type = S_IFCHR;
+    break;
+  case 'b':
+    type = S_IFBLK;
+    break;
+  case 'p':
+    type = S_IFIFO;
+    break;
+  default:
+    return veil_fail(err, 0, "linux.devices[%zu].type: unknown device type", i);
+  }
+  while (*p == '/')
+    p++;
+  if (!*p)
+    return veil_fail(err, 0, "linux.devices[%zu].path: must name a file", i);
+  out->path = p;
+  out->type = type;
+  out->major = (unsigned)cd->major;
+  out->minor = (unsigned)cd->minor;
+  out->mode = cd->has_file_mode ? (cd->file_mode & 07777) : 0666;
+  out->uid = cd->has_uid ? cd->uid : 0;
+  out->gid = cd->has_gid ? cd->gid : 0;
+  return 0;
+}
+
+int devices_setup(int rootfd, const oci_config *cfg, bool userns, veil_error *err)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
+    if (create_device(rootfd, &default_devices[i], userns, err) < 0)
+      return -1;
+  if (cfg->linux) {
+    for (size_t i = 0; i < cfg->linux->devices_len; i++) {
+      dev_spec d;
+      if (config_device(&cfg->linux->devices[i], i, &d, err) < 0 ||
+          create_device(rootfd, &d, userns, err) < 0)
+        return veil_error_prefix(err, "linux.devices[%zu]", i);
+    }
+  }
+  /* the links go through an fd of /dev resolved inside the root, never through a path */
+  cleanup_close int devfd = mount_target_open(rootfd, "dev", true, err);
+  if (devfd < 0)
+    return -1;
+  for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
+    if (symlinkat(default_links[i].target, devfd, default_links[i].link) < 0 && errno != EEXIST)
+      return veil_fail(err, errno, "symlink /%s", default_links[i].link);
+  }
+  return 0;
+}

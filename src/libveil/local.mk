@@ -1,0 +1,17 @@
+noinst_LIBRARIES += src/libveil/libveil.a
+src_libveil_libveil_a_SOURCES = \
+	src/libveil/error.h src/libveil/error.c \
+	src/libveil/util.h src/libveil/util.c \
+	src/libveil/log.h src/libveil/log.c \
+	src/libveil/state.h src/libveil/state.c \
+	src/libveil/spawn.h src/libveil/spawn.c \
+	src/libveil/namespaces.h src/libveil/namespaces.c \
+	src/libveil/idmap.h src/libveil/idmap.c \
+	src/libveil/mounts.h src/libveil/mounts.c \
+	src/libveil/devices.h src/libveil/devices.c \
+	src/libveil/rootfs.h src/libveil/rootfs.c \
+	src/libveil/process.h src/libveil/process.c \
+	src/libveil/terminal.h src/libveil/terminal.c \
+	src/libveil/init.h src/libveil/init.c \
+	src/libveil/container.h src/libveil/container.c
+src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS)

@@ -1,0 +1,132 @@
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int log_fd = -1;
+static veil_log_format log_format = VEIL_LOG_TEXT;
+static bool log_debug;
+
+static const char *level_name[] = {"debug", "info", "warning", "error"};
+
+int veil_log_init(const char *path, veil_log_format format, bool debug)
+{
+  log_format = format;
+  log_debug = debug;
+  if (!path)
+    return 0;
+  log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+  return log_fd < 0 ? -1 : 0;
+}
+
+int veil_json_escape(char *buf, size_t size, const char *s)
+{
+  size_t o = 0;
+
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char tmp[8];
+    const char *rep = NULL;
+
+    switch (c) {
+    case '"':
+      rep = "\\\"";
+      break;
+    case '\\':
+      rep = "\\\\";
+      break;
+    case '\n':
+      rep = "\\n";
+      break;
+    case '\r':
+      rep = "\\r";
+      break;
+    case '\t':
+      rep = "\\t";
+      break;
+    default:
+      if (c < 0x20) {
+        snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+        rep = tmp;
+      }
+    }
+    size_t n = rep ? strlen(rep) : 1;
+    if (o + n + 1 > size)
+      return -1;
+    if (rep)
+      memcpy(buf + o, rep, n);
+    else
+      buf[o] = (char)c;
+    o += n;
+  }
+  buf[o] = '\0';
+  return (int)o;
+}
+
+static void log_write(veil_log_level level, const char *msg)
+{
+  int saved = errno;
+
+  if (level >= VEIL_LOG_WARN || log_debug) {
+    /* One line; a failed write to a closed stderr must not hide the real error. */
+    dprintf(STDERR_FILENO, "veil: %s%s\n", level == VEIL_LOG_WARN ? "warning: " : "", msg);
+  }
+  if (log_fd >= 0 && (level >= VEIL_LOG_INFO || log_debug)) {
+    if (log_format == VEIL_LOG_JSON) {
+      cleanup_free char *now = veil_now_rfc3339();
+      size_t size = strlen(msg) * 6 + 1;
+      cleanup_free char *esc = malloc(size);
+      if (esc && veil_json_escape(esc, size, msg) >= 0)
+        dprintf(log_fd, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_name[level],
+                esc, now ? now : "");
+    } else {
+      cleanup_free char *now = veil_now_rfc3339();
+      dprintf(log_fd, "%s %s: %s\n", now ? now : "", level_name[level], msg);
+    }
+  }
+  errno = saved;
+}
+
+static void log_vformat(veil_log_level level, const char *fmt, va_list ap)
+{
+  char *msg = NULL;
+
+  if (vasprintf(&msg, fmt, ap) < 0)
+    return;
+  for (char *p = msg; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  log_write(level, msg);
+  free(msg);
+}
+
+void veil_log(veil_log_level level, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  log_vformat(level, fmt, ap);
+  va_end(ap);
+}
+
+void veil_warn(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  log_vformat(VEIL_LOG_WARN, fmt, ap);
+  va_end(ap);
+}
+
+void veil_debug(const char *fmt, ...)
+{
+  va_list ap;
+  if (!log_debug)
+    return;
+  va_start(ap, fmt);
+  log_vformat(VEIL_LOG_DEBUG, fmt, ap);
+  va_end(ap);
+}

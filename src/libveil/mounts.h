@@ -1,0 +1,43 @@
+/* veil — config mounts: the option table and safe target resolution inside the rootfs. */
+#ifndef VEIL_MOUNTS_H
+#define VEIL_MOUNTS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "oci.h"
+
+typedef struct mount_opts {
+  unsigned long flags;       /* MS_* to set */
+  unsigned long propagation; /* MS_SHARED/MS_SLAVE/... (| MS_REC) applied after the mount */
+  bool bind;
+  bool recursive;
+  char *data; /* everything the table does not know, comma-joined, passed to the fs */
+} mount_opts;
+
+int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error *err);
+void mount_opts_release(mount_opts *o);
+/* MS_* flag for a propagation name ("rslave"), 0 when unknown. */
+unsigned long mount_propagation_flags(const char *name);
+
+/* Opens DEST (absolute or relative, as in config.json) inside the root dir fd, creating the
+ * missing directories and the final entry (a directory, or a file when !dir); every component
+ * is resolved inside the root so symlinks cannot escape it.  Returns an O_PATH fd. */
+int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err);
+
+typedef struct mount_ctx {
+  int rootfd;         /* the rootfs directory, before pivot_root */
+  const char *rootfs; /* its path, for messages */
+  const char *bundle; /* relative bind sources are relative to the bundle */
+  bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
+  bool dev_mounted;   /* a mount put something on /dev */
+} mount_ctx;
+
+/* Every entry of config.mounts, in order. */
+int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err);
+
+/* "/proc/self/fd/N" for an fd, the path mount(2) follows to the opened target. */
+#define FD_PATH_SIZE 32
+void fd_path(char buf[FD_PATH_SIZE], int fd);
+
+#endif

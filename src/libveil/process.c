@@ -1,0 +1,287 @@
+#include "config.h"
+#include "process.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#ifdef HAVE_CAPS
+#include <sys/capability.h>
+#endif
+
+static const struct {
+  const char *name;
+  int resource;
+} rlimit_table[] = {
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+int process_set_rlimits(const oci_process *p, veil_error *err)
+{
+  for (size_t i = 0; i < p->rlimits_len; i++) {
+    const oci_rlimit *r = &p->rlimits[i];
+    int res = -1;
+    for (size_t k = 0; k < ARRAY_SIZE(rlimit_table); k++)
+      if (r->type && !strcmp(rlimit_table[k].name, r->type))
+        res = rlimit_table[k].resource;
+    if (res < 0)
+      return veil_fail(err, 0, "process.rlimits[%zu].type: unknown limit \"%s\"", i,
+                       r->type ? r->type : "");
+    if (r->soft > r->hard)
+      return veil_fail(err, 0, "process.rlimits[%zu]: soft limit above the hard limit", i);
+    struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+    if (setrlimit(res, &rl) < 0) {
+      if (errno == EPERM)
+        return veil_fail(err, EPERM,
+                         "process.rlimits[%zu]: set %s: raising a hard limit needs "
+                         "CAP_SYS_RESOURCE, which this runtime lacks",
+                         i, r->type);
+      return veil_fail(err, errno, "process.rlimits[%zu]: set %s", i, r->type);
+    }
+  }
+  return 0;
+}
+
+int process_set_oom_score_adj(const oci_process *p, veil_error *err)
+{
+  char buf[16];
+  int n;
+
+  if (!p->has_oom_score_adj)
+    return 0;
+  n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+  if (veil_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, 0, err) < 0) {
+    if (err->errnum == EACCES || err->errnum == EPERM)
+      return veil_fail(err, err->errnum,
+                       "process.oomScoreAdj: set %d: lowering it needs CAP_SYS_RESOURCE",
+                       p->oom_score_adj);
+    return veil_error_prefix(err, "process.oomScoreAdj");
+  }
+  return 0;
+}
+
+int process_make_cwd(const oci_process *p, veil_error *err)
+{
+  if (!p->cwd || p->cwd[0] != '/')
+    return veil_fail(err, 0, "process.cwd: \"%s\" is not an absolute path", p->cwd ? p->cwd : "");
+  if (veil_mkdir_p(p->cwd, 0755, err) < 0)
+    return veil_error_prefix(err, "process.cwd");
+  return 0;
+}
+
+#ifdef HAVE_CAPS
+static int cap_list(const char *field, char **names, size_t n, cap_value_t *out, size_t *out_n,
+                    veil_error *err)
+{
+  *out_n = 0;
+  for (size_t i = 0; i < n; i++) {
+    cap_value_t v;
+    if (cap_from_name(names[i], &v) < 0)
+      return veil_fail(err, 0, "process.capabilities.%s: unknown capability \"%s\"", field,
+                       names[i]);
+    if (v > cap_max_bits() - 1)
+      continue; /* newer than this kernel: nothing to grant or drop */
+    out[(*out_n)++] = v;
+  }
+  return 0;
+}
+
+static int caps_bounding(const oci_capabilities *c, veil_error *err)
+{
+  cap_value_t keep[CAP_LAST_CAP + 64];
+  size_t n;
+
+  if (cap_list("bounding", c->bounding, c->bounding_len, keep, &n, err) < 0)
+    return -1;
+  for (cap_value_t v = 0; v < (cap_value_t)cap_max_bits(); v++) {
+    bool wanted = false;
+    for (size_t i = 0; i < n && !wanted; i++)
+      wanted = keep[i] == v;
+    if (!wanted && prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+      return veil_fail(err, errno, "process.capabilities.bounding: drop %s", cap_to_name(v));
+  }
+  return 0;
+}
+
+static int caps_apply(const oci_capabilities *c, veil_error *err)
+{
+  cap_value_t vals[CAP_LAST_CAP + 64];
+  size_t n;
+  cap_t caps = cap_init();
+  int rc = -1;
+
+  if (!caps)
+    return veil_fail(err, errno, "cap_init");
+  if (cap_list("effective", c->effective, c->effective_len, vals, &n, err) < 0 ||
+      (n > 0 && cap_set_flag(caps, CAP_EFFECTIVE, (int)n, vals, CAP_SET) < 0))
+    goto out;
+  if (cap_list("permitted", c->permitted, c->permitted_len, vals, &n, err) < 0 ||
+      (n > 0 && cap_set_flag(caps, CAP_PERMITTED, (int)n, vals, CAP_SET) < 0))
+    goto out;
+  if (cap_list("inheritable", c->inheritable, c->inheritable_len, vals, &n, err) < 0 ||
+      (n > 0 && cap_set_flag(caps, CAP_INHERITABLE, (int)n, vals, CAP_SET) < 0))
+    goto out;
+  if (cap_set_proc(caps) < 0) {
+    veil_fail(err, errno, "process.capabilities: set effective, permitted and inheritable");
+    goto out;
+  }
+  if (cap_list("ambient", c->ambient, c->ambient_len, vals, &n, err) < 0)
+    goto out;
+  for (size_t i = 0; i < n; i++) {
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, vals[i], 0, 0) < 0) {
+      veil_fail(err, errno, "process.capabilities.ambient: raise %s", cap_to_name(vals[i]));
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  if (rc < 0 && !err->msg)
+    veil_fail(err, errno, "process.capabilities");
+  cap_free(caps);
+  return rc;
+}
+#endif
+
+int process_set_identity(const oci_process *p, veil_error *err)
+{
+  const oci_user *u = &p->user;
+
+#ifdef HAVE_CAPS
+  if (p->capabilities && caps_bounding(p->capabilities, err) < 0)
+    return -1;
+#endif
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return veil_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+  if (setgroups(u->additional_gids_len, (const gid_t *)u->additional_gids) < 0) {
+    /* setgroups is denied in some user namespaces; only an error when groups were asked for */
+    if (u->additional_gids_len > 0 || errno != EPERM)
+      return veil_fail(err, errno, "process.user.additionalGids: setgroups");
+  }
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return veil_fail(err, errno, "process.user.gid: setgid %u", u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return veil_fail(err, errno, "process.user.uid: setuid %u", u->uid);
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return veil_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+#ifdef HAVE_CAPS
+  if (p->capabilities && caps_apply(p->capabilities, err) < 0)
+    return -1;
+#endif
+  umask(u->has_umask ? (mode_t)u->umask : 0022);
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return veil_fail(err, errno, "process.noNewPrivileges");
+  return 0;
+}
+
+int process_enter_cwd(const oci_process *p, veil_error *err)
+{
+  char buf[4096];
+
+  if (chdir(p->cwd) < 0)
+    return veil_fail(err, errno, "process.cwd: chdir %s", p->cwd);
+  /* A cwd outside the root shows up as "(unreachable)/..." (CVE-2024-21626). */
+  if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+    return veil_fail(err, 0, "process.cwd: %s is outside the container", p->cwd);
+  return 0;
+}
+
+static const char *env_path(const oci_process *p)
+{
+  for (size_t i = 0; i < p->env_len; i++)
+    if (!strncmp(p->env[i], "PATH=", 5))
+      return p->env[i] + 5;
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+/* strerror with a lower-case first letter, the form Go-based clients print. */
+static int exec_fail(veil_error *err, int errnum, const char *arg)
+{
+  char why[128];
+
+  snprintf(why, sizeof(why), "%s", strerror(errnum));
+  why[0] = (char)tolower((unsigned char)why[0]);
+  return veil_fail(err, 0, "exec \"%s\": %s", arg, why);
+}
+
+static int check_executable(const char *path)
+{
+  struct stat st;
+
+  if (stat(path, &st) < 0)
+    return errno;
+  if (S_ISDIR(st.st_mode))
+    return EISDIR;
+  if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+    return EACCES;
+  return 0;
+}
+
+int process_find_executable(const oci_process *p, char **path, veil_error *err)
+{
+  const char *arg;
+  int first_err = ENOENT;
+
+  if (!p->args || p->args_len == 0 || !p->args[0] || !*p->args[0])
+    return veil_fail(err, 0, "process.args: must name a program to run");
+  arg = p->args[0];
+  if (strchr(arg, '/')) {
+    int e = check_executable(arg);
+    if (e)
+      return exec_fail(err, e, arg);
+    *path = strdup(arg);
+    return *path ? 0 : veil_fail(err, ENOMEM, "exec");
+  }
+  cleanup_free char *dirs = strdup(env_path(p));
+  char *save = NULL;
+  if (!dirs)
+    return veil_fail(err, ENOMEM, "exec");
+  for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+    cleanup_free char *cand = veil_strdup_printf("%s/%s", *d ? d : ".", arg);
+    int e = cand ? check_executable(cand) : ENOMEM;
+    if (e == 0) {
+      *path = steal_pointer(&cand);
+      return 0;
+    }
+    if (e != ENOENT && e != ENOTDIR && first_err == ENOENT)
+      first_err = e;
+  }
+  if (first_err == ENOENT) {
+    return veil_fail(err, 0, "exec \"%s\": executable file not found in $PATH", arg);
+  }
+  return exec_fail(err, first_err, arg);
+}
+
+int process_exec(const oci_process *p, const char *path, veil_error *err)
+{
+  cleanup_free char **argv = calloc(p->args_len + 1, sizeof(char *));
+  cleanup_free char **envp = calloc(p->env_len + 1, sizeof(char *));
+
+  if (!argv || !envp)
+    return veil_fail(err, ENOMEM, "exec");
+  memcpy(argv, p->args, p->args_len * sizeof(char *));
+  if (p->env_len)
+    memcpy(envp, p->env, p->env_len * sizeof(char *));
+  execve(path, argv, envp);
+  return exec_fail(err, errno, p->args[0]);
+}

@@ -1,0 +1,25 @@
+/* veil — the container process: limits, identity, capabilities, cwd, env, execve. */
+#ifndef VEIL_PROCESS_H
+#define VEIL_PROCESS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "oci.h"
+
+/* While still privileged (before pivot the rlimits, after it the rest). */
+int process_set_rlimits(const oci_process *p, veil_error *err);
+int process_set_oom_score_adj(const oci_process *p, veil_error *err);
+/* Creates process.cwd inside the (already entered) root when missing, as runc does. */
+int process_make_cwd(const oci_process *p, veil_error *err);
+/* Drops the bounding set, switches to process.user (groups, gid, uid), then sets the other
+ * capability sets and no_new_privs. */
+int process_set_identity(const oci_process *p, veil_error *err);
+int process_enter_cwd(const oci_process *p, veil_error *err);
+/* Resolves args[0] through PATH from process.env; the error is what clients show users:
+ * exec "/nonexistent": no such file or directory. */
+int process_find_executable(const oci_process *p, char **path, veil_error *err);
+/* Does not return on success. */
+int process_exec(const oci_process *p, const char *path, veil_error *err);
+
+#endif

@@ -1,0 +1,167 @@
+#include "config.h"
+#include "mounts.h"
+#include "rootfs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+
+int rootfs_prepare(const char *rootfs, veil_error *err)
+{
+  int fd;
+
+  /* Nothing done in this mount namespace may reach the host's. */
+  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return veil_fail(err, errno, "make / a slave mount");
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return veil_fail(err, errno, "bind rootfs %s", rootfs);
+  fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return veil_fail(err, errno, "open rootfs %s", rootfs);
+  return fd;
+}
+
+int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, veil_error *err)
+{
+  if (fchdir(rootfd) < 0)
+    return veil_fail(err, errno, "chdir %s", rootfs);
+  if (no_pivot) {
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+      return veil_fail(err, errno, "move %s to /", rootfs);
+    if (chroot(".") < 0)
+      return veil_fail(err, errno, "chroot %s", rootfs);
+  } else {
+    /* pivot_root(".", ".") stacks the old root under the new one; detach it right away. */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+      return veil_fail(err, errno, "pivot_root %s", rootfs);
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+      return veil_fail(err, errno, "make the old root a slave");
+    if (umount2(".", MNT_DETACH) < 0)
+      return veil_fail(err, errno, "detach the old root");
+  }
+  if (chdir("/") < 0)
+    return veil_fail(err, errno, "chdir /");
+  return 0;
+}
+
+/* The /dev/null that masks files must really be the null device, not a planted file or link. */
+static int open_verified_null(veil_error *err)
+{
+  cleanup_close int fd = open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+
+  if (fd < 0)
+    return veil_fail(err, errno, "open /dev/null to mask paths");
+  if (fstat(fd, &st) < 0)
+    return veil_fail(err, errno, "stat /dev/null");
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+    return veil_fail(err, 0, "/dev/null is not the null device (1:3); refusing to mask with it");
+  return steal_fd(&fd);
+}
+
+static int mask_paths(const oci_linux *l, veil_error *err)
+{
+  cleanup_close int rootfd = -1, nullfd = -1;
+
+  if (!l || l->masked_paths_len == 0)
+    return 0;
+  rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return veil_fail(err, errno, "open /");
+  for (size_t i = 0; i < l->masked_paths_len; i++) {
+    const char *p = l->masked_paths[i];
+    cleanup_close int fd = -1;
+    char target[FD_PATH_SIZE], nullpath[FD_PATH_SIZE];
+    struct stat st;
+    veil_error ignored = VEIL_ERROR_INIT;
+
+    if (p[0] != '/')
+      return veil_fail(err, 0, "linux.maskedPaths[%zu]: %s is not absolute", i, p);
+    if (fstatat(rootfd, p + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      continue; /* nothing there to hide */
+    fd = mount_target_open(rootfd, p, S_ISDIR(st.st_mode), &ignored);
+    veil_error_clear(&ignored);
+    if (fd < 0)
+      continue;
+    fd_path(target, fd);
+    if (S_ISDIR(st.st_mode)) {
+      if (mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                "size=0,mode=0755") < 0)
+        return veil_fail(err, errno, "linux.maskedPaths[%zu]: mask %s", i, p);
+      continue;
+    }
+    if (nullfd < 0 && (nullfd = open_verified_null(err)) < 0)
+      return -1;
+    fd_path(nullpath, nullfd);
+    if (mount(nullpath, target, NULL, MS_BIND, NULL) < 0)
+      return veil_fail(err, errno, "linux.maskedPaths[%zu]: mask %s", i, p);
+  }
+  return 0;
+}
+
+static int readonly_paths(const oci_linux *l, veil_error *err)
+{
+  cleanup_close int rootfd = -1;
+
+  if (!l || l->readonly_paths_len == 0)
+    return 0;
+  rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return veil_fail(err, errno, "open /");
+  for (size_t i = 0; i < l->readonly_paths_len; i++) {
+    const char *p = l->readonly_paths[i];
+    cleanup_close int fd = -1;
+    char target[FD_PATH_SIZE];
+    struct stat st;
+    veil_error ignored = VEIL_ERROR_INIT;
+
+    if (p[0] != '/')
+      return veil_fail(err, 0, "linux.readonlyPaths[%zu]: %s is not absolute", i, p);
+    if (fstatat(rootfd, p + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      continue;
+    fd = mount_target_open(rootfd, p, S_ISDIR(st.st_mode), &ignored);
+    veil_error_clear(&ignored);
+    if (fd < 0)
+      continue;
+    fd_path(target, fd);
+    if (mount(target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+      return veil_fail(err, errno, "linux.readonlyPaths[%zu]: bind %s", i, p);
+    /* the fd still names the mount below; reopen to reach the new bind */
+    close(fd);
+    fd = mount_target_open(rootfd, p, S_ISDIR(st.st_mode), err);
+    if (fd < 0)
+      return -1;
+    fd_path(target, fd);
+    if (mount(NULL, target, NULL,
+              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+        mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+      return veil_fail(err, errno, "linux.readonlyPaths[%zu]: remount %s read-only", i, p);
+  }
+  return 0;
+}
+
+int rootfs_finish(const oci_config *cfg, veil_error *err)
+{
+  const oci_linux *l = cfg->linux;
+
+  if (mask_paths(l, err) < 0 || readonly_paths(l, err) < 0)
+    return -1;
+  if (l && l->rootfs_propagation) {
+    unsigned long prop = mount_propagation_flags(l->rootfs_propagation);
+    if (!prop)
+      return veil_fail(err, 0, "linux.rootfsPropagation: unknown value \"%s\"",
+                       l->rootfs_propagation);
+    if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
+      return veil_fail(err, errno, "linux.rootfsPropagation: set %s on /", l->rootfs_propagation);
+  }
+  if (cfg->root && cfg->root->readonly &&
+      mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+    return veil_fail(err, errno, "root.readonly: remount / read-only");
+  return 0;
+}

@@ -1,0 +1,221 @@
+#include "config.h"
+#include "state.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+const char *veil_status_name(veil_status s)
+{
+  switch (s) {
+  case VEIL_STATUS_CREATING:
+    return "creating";
+  case VEIL_STATUS_CREATED:
+    return "created";
+  case VEIL_STATUS_RUNNING:
+    return "running";
+  case VEIL_STATUS_PAUSED:
+    return "paused";
+  case VEIL_STATUS_STOPPED:
+    return "stopped";
+  }
+  return "unknown";
+}
+
+int veil_validate_id(const char *id, veil_error *err)
+{
+  size_t len = id ? strlen(id) : 0;
+
+  if (len == 0)
+    return veil_fail(err, 0, "invalid container id \"\": must not be empty");
+  if (len > 1024)
+    return veil_fail(err, 0, "invalid container id \"%.32s...\": longer than 1024 bytes", id);
+  if (id[0] == '.')
+    return veil_fail(err, 0, "invalid container id \"%s\": must not start with '.'", id);
+  for (const char *p = id; *p; p++) {
+    char c = *p;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+        c == '+' || c == '-' || c == '.')
+      continue;
+    return veil_fail(
+        err, 0, "invalid container id \"%s\": only letters, digits and \"_+-.\" are allowed", id);
+  }
+  return 0;
+}
+
+int state_root_open(const char *root, bool create, veil_error *err)
+{
+  int fd;
+
+  if (create && veil_mkdir_p(root, 0700, err) < 0)
+    return -1;
+  fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return veil_fail(err, errno, "open state root %s", root);
+  return fd;
+}
+
+static int lock_dir(int fd, bool exclusive, const char *id, veil_error *err)
+{
+  while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+    if (errno != EINTR)
+      return veil_fail(err, errno, "lock container \"%s\"", id);
+  }
+  return 0;
+}
+
+int state_dir_create(int rootfd, const char *id, veil_error *err)
+{
+  cleanup_close int fd = -1;
+
+  /* 0711: the container init, possibly a mapped uid, must reach exec.fifo through its dir fd. */
+  if (mkdirat(rootfd, id, 0711) < 0) {
+    if (errno == EEXIST)
+      return veil_fail(err, 0, "container \"%s\" already exists", id);
+    return veil_fail(err, errno, "create state directory for \"%s\"", id);
+  }
+  fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return veil_fail(err, errno, "open state directory of \"%s\"", id);
+  if (fchmod(fd, 0711) < 0)
+    return veil_fail(err, errno, "chmod state directory of \"%s\"", id);
+  if (lock_dir(fd, true, id, err) < 0)
+    return -1;
+  return steal_fd(&fd);
+}
+
+int state_dir_open(int rootfd, const char *id, bool exclusive, veil_error *err)
+{
+  cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      return veil_fail(err, 0, "container \"%s\" does not exist", id);
+    return veil_fail(err, errno, "open state directory of \"%s\"", id);
+  }
+  if (lock_dir(fd, exclusive, id, err) < 0)
+    return -1;
+  /* A delete may have removed the directory while we waited for its lock. */
+  struct stat st;
+  if (fstat(fd, &st) < 0 || st.st_nlink == 0)
+    return veil_fail(err, 0, "container \"%s\" does not exist", id);
+  return steal_fd(&fd);
+}
+
+int state_dir_remove(int rootfd, const char *id, veil_error *err)
+{
+  cleanup_close int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  DIR *dir;
+  struct dirent *de;
+
+  if (fd < 0)
+    return errno == ENOENT ? 0 : veil_fail(err, errno, "open state directory of \"%s\"", id);
+  dir = fdopendir(fd);
+  if (!dir)
+    return veil_fail(err, errno, "read state directory of \"%s\"", id);
+  fd = -1;
+  while ((de = readdir(dir))) {
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    unlinkat(dirfd(dir), de->d_name, 0);
+  }
+  closedir(dir);
+  if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return veil_fail(err, errno, "remove state directory of \"%s\"", id);
+  return 0;
+}
+
+int state_write(int dirfd, const veil_state_file *s, veil_error *err)
+{
+  char *msg = NULL;
+  size_t len = 0;
+  cleanup_free char *json = veil_state_file_generate(s, &len, &msg);
+  static const char tmp[] = STATE_FILE ".tmp";
+
+  if (!json)
+    return veil_fail_take(err, 0, msg);
+  if (veil_write_file_at(dirfd, tmp, json, len, O_CREAT | O_TRUNC, err) < 0)
+    return -1;
+  if (renameat(dirfd, tmp, dirfd, STATE_FILE) < 0)
+    return veil_fail(err, errno, "rename %s", tmp);
+  return 0;
+}
+
+int state_read(int dirfd, veil_state_file **out, veil_error *err)
+{
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  char *msg = NULL;
+
+  if (veil_read_file_at(dirfd, STATE_FILE, 16 << 20, &data, &len, err) < 0)
+    return -1;
+  *out = veil_state_file_parse_data(data, len, &msg);
+  if (!*out) {
+    veil_fail_take(err, 0, msg);
+    return veil_error_prefix(err, "%s", STATE_FILE);
+  }
+  return 0;
+}
+
+int proc_pid_start_time(pid_t pid, uint64_t *start_time, bool *zombie)
+{
+  char path[64], buf[1024];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+  unsigned long long st = 0;
+  char state;
+
+  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read(fd, buf, sizeof(buf) - 1);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* comm may hold spaces and parentheses: the fields start after the last ')'. */
+  p = strrchr(buf, ')');
+  if (!p)
+    return -1;
+  /* fields 3.. follow: state is field 3, starttime is field 22 */
+  if (sscanf(p + 1,
+             " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+             &state, &st) != 2)
+    return -1;
+  if (start_time)
+    *start_time = st;
+  if (zombie)
+    *zombie = state == 'Z' || state == 'X';
+  return 0;
+}
+
+bool state_init_alive(const veil_state_file *s)
+{
+  uint64_t st;
+  bool zombie;
+
+  if (!s || s->pid <= 0)
+    return false;
+  if (proc_pid_start_time(s->pid, &st, &zombie) < 0)
+    return false;
+  return st == s->pid_start_time && !zombie;
+}
+
+veil_status state_status(int dirfd, const veil_state_file *s)
+{
+  struct stat st;
+
+  if (s->pid <= 0)
+    return VEIL_STATUS_CREATING;
+  if (!state_init_alive(s))
+    return VEIL_STATUS_STOPPED;
+  if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return VEIL_STATUS_CREATED;
+  return VEIL_STATUS_RUNNING;
+}

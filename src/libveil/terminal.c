@@ -1,0 +1,107 @@
+#include "config.h"
+#include "mounts.h"
+#include "terminal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+int terminal_connect_socket(const char *path, veil_error *err)
+{
+  struct sockaddr_un addr;
+  cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return veil_fail(err, errno, "console socket");
+  memset(&addr, 0, sizeof(addr));
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof(addr.sun_path))
+    return veil_fail(err, ENAMETOOLONG, "--console-socket %s", path);
+  strcpy(addr.sun_path, path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return veil_fail(err, errno, "--console-socket: connect %s", path);
+  return steal_fd(&fd);
+}
+
+int terminal_send_fd(int sock, int fd, const char *name, veil_error *err)
+{
+  char control[CMSG_SPACE(sizeof(int))];
+  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+  struct msghdr msg;
+  struct cmsghdr *cmsg;
+
+  memset(&msg, 0, sizeof(msg));
+  memset(control, 0, sizeof(control));
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    return veil_fail(err, errno, "send the pty master to the console socket");
+  return 0;
+}
+
+int terminal_setup(const oci_process *p, int console_fd, veil_error *err)
+{
+  cleanup_close int master = -1, peer = -1;
+  char name[64];
+
+  master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return veil_fail(err, errno, "process.terminal: open /dev/ptmx");
+  if (unlockpt(master) < 0)
+    return veil_fail(err, errno, "process.terminal: unlockpt");
+  /* The peer comes from the master itself, never from a path in the container's /dev/pts
+   * (CVE-2025-52565). */
+  peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (peer < 0)
+    return veil_fail(err, errno, "process.terminal: open the pty peer");
+  if (ptsname_r(master, name, sizeof(name)) != 0)
+    snprintf(name, sizeof(name), "/dev/pts/?");
+  if (p->console_size) {
+    struct winsize ws = {.ws_row = (unsigned short)p->console_size->height,
+                         .ws_col = (unsigned short)p->console_size->width};
+    if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
+      return veil_fail(err, errno, "process.consoleSize");
+  }
+  /* /dev/console is the pty too, bound from the fd */
+  {
+    char src[FD_PATH_SIZE];
+    struct stat st;
+    fd_path(src, peer);
+    if (stat("/dev", &st) == 0) {
+      int f = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (f >= 0) {
+        close(f);
+        if (mount(src, "/dev/console", NULL, MS_BIND, NULL) < 0)
+          return veil_fail(err, errno, "bind the pty to /dev/console");
+      }
+    }
+  }
+  if (terminal_send_fd(console_fd, master, name, err) < 0)
+    return -1;
+  for (int i = 0; i < 3; i++)
+    if (dup2(peer, i) < 0)
+      return veil_fail(err, errno, "dup the pty onto stdio");
+  if (ioctl(0, TIOCSCTTY, 0) < 0)
+    return veil_fail(err, errno, "make the pty the controlling terminal");
+  return 0;
+}

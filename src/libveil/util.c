@@ -1,0 +1,185 @@
+#include "config.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+void veil_strv_free(char **v)
+{
+  if (!v)
+    return;
+  for (char **p = v; *p; p++)
+    free(*p);
+  free(v);
+}
+
+char *veil_strdup_printf(const char *fmt, ...)
+{
+  va_list ap;
+  char *s = NULL;
+
+  va_start(ap, fmt);
+  if (vasprintf(&s, fmt, ap) < 0)
+    s = NULL;
+  va_end(ap);
+  return s;
+}
+
+int veil_write_all(int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int veil_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
+                      veil_error *err)
+{
+  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  cleanup_free char *buf = NULL;
+  size_t size = 0, cap = 0;
+
+  if (fd < 0)
+    return veil_fail(err, errno, "open %s", path);
+  for (;;) {
+    if (cap - size < 4096) {
+      cap = cap ? cap * 2 : 8192;
+      char *n = realloc(buf, cap + 1);
+      if (!n)
+        return veil_fail(err, ENOMEM, "read %s", path);
+      buf = n;
+    }
+    ssize_t r = read(fd, buf + size, cap - size);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      return veil_fail(err, errno, "read %s", path);
+    }
+    if (r == 0)
+      break;
+    size += (size_t)r;
+    if (size > max)
+      return veil_fail(err, EFBIG, "read %s", path);
+  }
+  if (!buf && !(buf = malloc(1)))
+    return veil_fail(err, ENOMEM, "read %s", path);
+  buf[size] = '\0';
+  *out = steal_pointer(&buf);
+  if (len)
+    *len = size;
+  return 0;
+}
+
+int veil_write_file_at(int dirfd, const char *path, const char *data, size_t len, int flags,
+                       veil_error *err)
+{
+  cleanup_close int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags, 0644);
+
+  if (fd < 0)
+    return veil_fail(err, errno, "open %s", path);
+  if (veil_write_all(fd, data, len) < 0)
+    return veil_fail(err, errno, "write %s", path);
+  return 0;
+}
+
+int veil_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                           veil_error *err)
+{
+  cleanup_free char *tmp = veil_strdup_printf("%s.tmpXXXXXX", path);
+  cleanup_close int fd = -1;
+
+  if (!tmp)
+    return veil_fail(err, ENOMEM, "write %s", path);
+  fd = mkostemp(tmp, O_CLOEXEC);
+  if (fd < 0)
+    return veil_fail(err, errno, "create %s", tmp);
+  if (fchmod(fd, mode) < 0 || veil_write_all(fd, data, len) < 0) {
+    int saved = errno;
+    unlink(tmp);
+    return veil_fail(err, saved, "write %s", tmp);
+  }
+  if (rename(tmp, path) < 0) {
+    int saved = errno;
+    unlink(tmp);
+    return veil_fail(err, saved, "rename %s to %s", tmp, path);
+  }
+  return 0;
+}
+
+int veil_parse_u64(const char *s, uint64_t *out)
+{
+  char *end;
+  unsigned long long v;
+
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno || *end)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int veil_parse_int(const char *s, int *out)
+{
+  char *end;
+  long v;
+
+  if (!s || !*s)
+    return -1;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || *end || v < INT_MIN || v > INT_MAX)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+int veil_mkdir_p(const char *path, mode_t mode, veil_error *err)
+{
+  cleanup_free char *copy = strdup(path);
+
+  if (!copy)
+    return veil_fail(err, ENOMEM, "mkdir %s", path);
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(copy, mode) < 0 && errno != EEXIST)
+      return veil_fail(err, errno, "mkdir %s", copy);
+    *p = '/';
+  }
+  if (mkdir(copy, mode) < 0 && errno != EEXIST)
+    return veil_fail(err, errno, "mkdir %s", copy);
+  return 0;
+}
+
+char *veil_now_rfc3339(void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  return veil_strdup_printf("%s.%09ldZ", buf, ts.tv_nsec);
+}

@@ -1,0 +1,74 @@
+/* veil — small helpers used everywhere: cleanup attributes, files, numbers. */
+#ifndef VEIL_UTIL_H
+#define VEIL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "error.h"
+
+#define _cleanup_(f)  __attribute__((cleanup(f)))
+#define cleanup_free  _cleanup_(veil_freep)
+#define cleanup_close _cleanup_(veil_closep)
+#define cleanup_strv  _cleanup_(veil_strv_freep)
+
+static inline void veil_freep(void *p)
+{
+  free(*(void **)p);
+}
+
+static inline void veil_closep(int *fd)
+{
+  if (*fd >= 0)
+    close(*fd);
+  *fd = -1;
+}
+
+void veil_strv_free(char **v);
+static inline void veil_strv_freep(char ***v)
+{
+  veil_strv_free(*v);
+}
+
+/* Hands an owned value out of a cleanup variable. */
+#define steal_pointer(pp)                                                                          \
+  ({                                                                                               \
+    __typeof__(*(pp)) _v = *(pp);                                                                  \
+    *(pp) = NULL;                                                                                  \
+    _v;                                                                                            \
+  })
+#define steal_fd(fdp)                                                                              \
+  ({                                                                                               \
+    int _fd = *(fdp);                                                                              \
+    *(fdp) = -1;                                                                                   \
+    _fd;                                                                                           \
+  })
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+char *veil_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whole-file helpers; read_file NUL-terminates and caps the size. */
+int veil_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
+                      veil_error *err);
+int veil_write_file_at(int dirfd, const char *path, const char *data, size_t len, int flags,
+                       veil_error *err);
+/* Writes to a temporary file in the same directory, then renames: readers never see half. */
+int veil_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                           veil_error *err);
+int veil_write_all(int fd, const void *buf, size_t len);
+
+int veil_parse_u64(const char *s, uint64_t *out);
+int veil_parse_int(const char *s, int *out);
+
+/* mkdir -p; existing directories are fine. */
+int veil_mkdir_p(const char *path, mode_t mode, veil_error *err);
+
+/* Now as RFC 3339 with nanoseconds in UTC, malloc'd. */
+char *veil_now_rfc3339(void);
+
+#endif

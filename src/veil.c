@@ -1,0 +1,130 @@
+/* veil — the command line: global options, the command table, error and log reporting. */
+#include "config.h"
+#include "cli.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const veil_command commands[] = {
+    {"create", "create a container", cmd_create},
+    {"start", "start a created container", cmd_start},
+    {"run", "create and start a container, and wait for it", cmd_run},
+    {"state", "print the OCI state of a container", cmd_state},
+    {"kill", "send a signal to a container's init", cmd_kill},
+    {"delete", "delete a container", cmd_delete},
+    {"list", "list containers", cmd_list},
+    {"spec", "write a default config.json", cmd_spec},
+    {"exec", "run a process in a container (not implemented yet)", cmd_unimplemented},
+    {"pause", "freeze a container (not implemented yet)", cmd_unimplemented},
+    {"resume", "thaw a container (not implemented yet)", cmd_unimplemented},
+    {"update", "change a container's resources (not implemented yet)", cmd_unimplemented},
+    {"ps", "list a container's processes (not implemented yet)", cmd_unimplemented},
+    {"events", "stream a container's events (not implemented yet)", cmd_unimplemented},
+    {"features", "print the OCI features document (not implemented yet)", cmd_unimplemented},
+    {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented},
+    {"restore", "restore a container (not implemented yet)", cmd_unimplemented},
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "Usage: veil [global flags] COMMAND [flags] [ARGS]\n\n"
+               "veil runs OCI containers; its command line follows runc's.\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nGlobal flags:\n"
+               "  --root DIR               state directory (default /run/veil)\n"
+               "  --log FILE               also write messages to FILE\n"
+               "  --log-format text|json   format of --log (default text)\n"
+               "  --debug                  log debug messages\n"
+               "  --systemd-cgroup         cgroupsPath is slice:prefix:name\n"
+               "  --rootless true|false|auto\n"
+               "  -v, --version            print the version\n"
+               "  -h, --help               print this help\n");
+}
+
+static const char *default_root(void)
+{
+  static char buf[4096];
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+  if (geteuid() == 0 || !xdg || !*xdg)
+    return "/run/veil";
+  snprintf(buf, sizeof(buf), "%s/veil", xdg);
+  return buf;
+}
+
+int main(int argc, char **argv)
+{
+  enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+  static const struct option longopts[] = {
+      {"root", required_argument, NULL, OPT_ROOT},
+      {"log", required_argument, NULL, OPT_LOG},
+      {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+      {"debug", no_argument, NULL, OPT_DEBUG},
+      {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+      {"rootless", required_argument, NULL, OPT_ROOTLESS},
+      {"criu", required_argument, NULL, OPT_CRIU},
+      {"version", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  veil_globals g = {.root = default_root(), .log_format = "text"};
+  int c;
+
+  while ((c = cli_getopt("veil", argc, argv, "vh", longopts)) != -1) {
+    switch (c) {
+    case OPT_ROOT:
+      g.root = optarg;
+      break;
+    case OPT_LOG:
+      g.log = optarg;
+      break;
+    case OPT_LOG_FORMAT:
+      g.log_format = optarg;
+      break;
+    case OPT_DEBUG:
+      g.debug = true;
+      break;
+    case OPT_SYSTEMD:
+      g.systemd_cgroup = true;
+      break;
+    case OPT_ROOTLESS:
+      g.rootless = optarg;
+      break;
+    case OPT_CRIU:
+      break; /* runc compatibility: there is no CRIU support to point at */
+    case 'v':
+      printf("veil version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, VEIL_COMMIT,
+             OCI_SPEC_VERSION);
+      return 0;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      return 1;
+    }
+  }
+  if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json"))
+    return cli_failf("--log-format: \"%s\" is not text or json", g.log_format);
+  if (veil_log_init(g.log, !strcmp(g.log_format, "json") ? VEIL_LOG_JSON : VEIL_LOG_TEXT, g.debug) <
+      0)
+    return cli_failf("--log: cannot open %s", g.log);
+  if (optind >= argc) {
+    usage(stderr);
+    return cli_failf("no command given");
+  }
+  const char *name = argv[optind];
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    if (strcmp(commands[i].name, name))
+      continue;
+    /* each command parses its own flags from argv[0] = its name */
+    int sub_argc = argc - optind;
+    char **sub_argv = argv + optind;
+    optind = 1;
+    return commands[i].run(&g, sub_argc, sub_argv);
+  }
+  return cli_failf("unknown command \"%s\" (see veil --help)", name);
+}
