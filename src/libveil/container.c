@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -28,6 +29,7 @@
 typedef struct created {
   int rootfd;
   int dirfd;
+  int pty_master; /* run in the foreground with a terminal: the master to relay */
   pid_t pid;
   veil_state_file *state;
 } created;
@@ -38,8 +40,10 @@ static void created_release(created *c)
     close(c->dirfd);
   if (c->rootfd >= 0)
     close(c->rootfd);
+  if (c->pty_master >= 0)
+    close(c->pty_master);
   veil_state_file_free(c->state);
-  c->dirfd = c->rootfd = -1;
+  c->dirfd = c->rootfd = c->pty_master = -1;
   c->state = NULL;
 }
 
@@ -106,7 +110,7 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
     return veil_fail(err, 0, "config.json: hostname: setting it needs a new uts namespace");
   if (cfg->domainname && *cfg->domainname && !ns_plan_new(ns, CLONE_NEWUTS))
     return veil_fail(err, 0, "config.json: domainname: setting it needs a new uts namespace");
-  if (p->terminal && !o->console_socket)
+  if (p->terminal && !o->console_socket && !o->relay_terminal)
     return veil_fail(err, 0,
                      "config.json: process.terminal: a terminal needs --console-socket "
                      "(or set process.terminal to false)");
@@ -177,8 +181,10 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   bool dir_made = false;
   int rc = -1;
 
+  cleanup_close int relay_sock = -1;
+
   memset(out, 0, sizeof(*out));
-  out->rootfd = out->dirfd = -1;
+  out->rootfd = out->dirfd = out->pty_master = -1;
   memset(&ictx, 0, sizeof(ictx));
   if (veil_validate_id(id, err) < 0)
     return -1;
@@ -197,6 +203,16 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
   if (o->console_socket && (console_fd = terminal_connect_socket(o->console_socket, err)) < 0)
     goto out;
+  if (!o->console_socket && o->relay_terminal && cfg->process->terminal) {
+    /* our own console socket: the init sends the master here and run relays it */
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+      veil_fail(err, errno, "socketpair for the terminal");
+      goto out;
+    }
+    relay_sock = sp[0];
+    console_fd = sp[1];
+  }
 
   out->rootfd = state_root_open(root, true, err);
   if (out->rootfd < 0)
@@ -249,7 +265,13 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   sync[1] = -1;
   ns_plan_release(&ictx.ns);
 
+  if (console_fd >= 0) {
+    close(console_fd);
+    console_fd = -1;
+  }
   if (drive_init(sync[0], child, cfg, &init_pid, err) < 0)
+    goto out;
+  if (relay_sock >= 0 && (out->pty_master = terminal_recv_fd(relay_sock, err)) < 0)
     goto out;
 
   uint64_t start_time = 0;
@@ -390,25 +412,40 @@ int veil_container_start(const char *root, const char *id, veil_error *err)
 
 /* ---- run --------------------------------------------------------------------------------- */
 
-static int wait_forwarding_signals(pid_t pid, int sfd, int *status, veil_error *err)
+static int wait_forwarding_signals(pid_t pid, int sfd, int master, int *status, veil_error *err)
 {
+  bool stdin_open = master >= 0;
+  int out_fd = master; /* -1 once the container closed its side of the pty */
+
   for (;;) {
     int ws;
     pid_t r = waitpid(pid, &ws, WNOHANG);
     if (r == pid) {
+      if (master >= 0)
+        terminal_drain(master, STDOUT_FILENO);
       *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
       return 0;
     }
     if (r < 0 && errno != EINTR)
       return veil_fail(err, errno, "wait for the container");
-    struct pollfd pfd = {.fd = sfd, .events = POLLIN};
-    if (poll(&pfd, 1, 100) > 0) {
+    struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
+                            {.fd = out_fd, .events = POLLIN},
+                            {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
+    if (poll(pfd, 3, 100) <= 0)
+      continue;
+    if (pfd[0].revents) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-        if (si.ssi_signo != SIGCHLD)
+        if (si.ssi_signo == SIGWINCH && master >= 0)
+          terminal_copy_size(STDIN_FILENO, master);
+        else if (si.ssi_signo != SIGCHLD)
           kill(pid, (int)si.ssi_signo);
       }
     }
+    if (pfd[1].revents && terminal_pump(master, STDOUT_FILENO) <= 0)
+      out_fd = -1; /* the container closed its side: wait for it to exit */
+    if (pfd[2].revents && terminal_pump(STDIN_FILENO, master) <= 0)
+      stdin_open = false;
   }
 }
 
@@ -430,8 +467,12 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
   sigdelset(&all, SIGILL);
   if (!detach)
     sigprocmask(SIG_BLOCK, &all, &old);
-  if (do_create(root, id, opts, &c, err) < 0)
+  veil_create_opts o = *opts;
+  o.relay_terminal = !detach && !opts->console_socket;
+  if (do_create(root, id, &o, &c, err) < 0) {
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return -1;
+  }
   rc = do_start(c.dirfd, c.state, err);
   if (rc < 0 || detach) {
     if (rc < 0) {
@@ -443,10 +484,16 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
     return rc;
   }
   sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0)
+  if (sfd < 0) {
     rc = veil_fail(err, errno, "signalfd");
-  else
-    rc = wait_forwarding_signals(c.pid, sfd, status, err);
+  } else {
+    terminal_raw raw;
+    if (c.pty_master >= 0)
+      terminal_make_raw(STDIN_FILENO, c.pty_master, &raw);
+    rc = wait_forwarding_signals(c.pid, sfd, c.pty_master, status, err);
+    if (c.pty_master >= 0)
+      terminal_restore(&raw);
+  }
   if (!keep)
     state_dir_remove(c.rootfd, id, NULL);
   created_release(&c);

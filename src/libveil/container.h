@@ -15,6 +15,8 @@ typedef struct veil_create_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  /* set by run in the foreground: a terminal without --console-socket is relayed by veil */
+  bool relay_terminal;
 } veil_create_opts;
 
 int veil_container_create(const char *root, const char *id, const veil_create_opts *opts,

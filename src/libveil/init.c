@@ -59,9 +59,10 @@ static int enter_namespaces(init_ctx *c, veil_error *err)
   }
   if (ns_enter_joined(ns, err) < 0 || ns_unshare_new(ns, err) < 0)
     return -1;
-  if (ns_plan_new(ns, CLONE_NEWUSER) && userns_handshake(c, err) < 0)
-    return -1;
+  /* Offsets first: until the uid changes, /proc/self is still ours to write. */
   if (ns->time_offsets && ns_write_time_offsets(c->cfg, err) < 0)
+    return -1;
+  if (ns_plan_new(ns, CLONE_NEWUSER) && userns_handshake(c, err) < 0)
     return -1;
   if (ns_plan_needs_fork(ns)) {
     /* The init is this process's child but the parent's too (CLONE_PARENT), so `veil create`'s

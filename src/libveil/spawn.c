@@ -23,7 +23,8 @@ pid_t spawn_clone3(uint64_t flags, int *pidfd, int cgroup_fd)
 
   memset(&args, 0, sizeof(args));
   args.flags = flags;
-  args.exit_signal = SIGCHLD;
+  /* with CLONE_PARENT the child inherits the caller's exit signal; clone3 wants 0 here */
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   if (pidfd) {
     args.flags |= CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)pidfd;

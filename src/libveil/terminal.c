@@ -105,3 +105,75 @@ int terminal_setup(const oci_process *p, int console_fd, veil_error *err)
     return veil_fail(err, errno, "make the pty the controlling terminal");
   return 0;
 }
+
+int terminal_recv_fd(int sock, veil_error *err)
+{
+  char control[CMSG_SPACE(sizeof(int))], name[256];
+  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+  struct msghdr msg;
+  struct cmsghdr *cmsg;
+  int fd = -1;
+
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
+    return veil_fail(err, errno, "receive the pty master");
+  cmsg = CMSG_FIRSTHDR(&msg);
+  if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+    return veil_fail(err, 0, "receive the pty master: no fd in the message");
+  memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+  return fd;
+}
+
+void terminal_copy_size(int from, int to)
+{
+  struct winsize ws;
+
+  if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+    ioctl(to, TIOCSWINSZ, &ws);
+}
+
+void terminal_make_raw(int in, int master, terminal_raw *r)
+{
+  struct termios t;
+
+  r->fd = in;
+  r->saved = false;
+  if (!isatty(in) || tcgetattr(in, &r->old) < 0)
+    return;
+  t = r->old;
+  cfmakeraw(&t);
+  if (tcsetattr(in, TCSANOW, &t) == 0)
+    r->saved = true;
+  terminal_copy_size(in, master);
+}
+
+void terminal_restore(terminal_raw *r)
+{
+  if (r->saved)
+    tcsetattr(r->fd, TCSANOW, &r->old);
+}
+
+int terminal_pump(int from, int to)
+{
+  char buf[8192];
+  ssize_t n = read(from, buf, sizeof(buf));
+
+  if (n < 0)
+    return errno == EAGAIN || errno == EINTR ? 1 : -1;
+  if (n == 0)
+    return 0;
+  return veil_write_all(to, buf, (size_t)n) < 0 ? -1 : (int)n;
+}
+
+void terminal_drain(int from, int to)
+{
+  int flags = fcntl(from, F_GETFL);
+
+  fcntl(from, F_SETFL, flags | O_NONBLOCK);
+  while (terminal_pump(from, to) > 0)
+    ;
+}
