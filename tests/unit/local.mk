@@ -7,3 +7,10 @@ tests_unit_test_ocispec_LDADD = libocispec/libocispec.a $(YAJL_LIBS)
 tests_unit_test_ocispec_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-ocispec
 EXTRA_DIST += tests/unit/data
+
+# libveil's pure code
+check_PROGRAMS += tests/unit/test-libveil
+tests_unit_test_libveil_SOURCES = tests/unit/test-libveil.c
+tests_unit_test_libveil_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
+tests_unit_test_libveil_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+TESTS += tests/unit/test-libveil

@@ -1,0 +1,138 @@
+/* Unit tests of libveil's pure code: id validation, the mount option table, number parsing,
+ * error composition and JSON escaping.  Prints "ok N - name" lines and "N passed, M failed". */
+#include "config.h"
+#include "error.h"
+#include "log.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "state.h"
+#include "util.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+
+static int n_pass, n_fail, n_run;
+
+#define CHECK(name, cond)                                                                          \
+  do {                                                                                             \
+    n_run++;                                                                                       \
+    if (cond) {                                                                                    \
+      n_pass++;                                                                                    \
+      printf("ok %d - %s\n", n_run, name);                                                         \
+    } else {                                                                                       \
+      n_fail++;                                                                                    \
+      printf("not ok %d - %s (%s:%d: %s)\n", n_run, name, __FILE__, __LINE__, #cond);              \
+    }                                                                                              \
+  } while (0)
+
+static bool id_ok(const char *id)
+{
+  veil_error err = VEIL_ERROR_INIT;
+  int r = veil_validate_id(id, &err);
+  veil_error_clear(&err);
+  return r == 0;
+}
+
+static void test_ids(void)
+{
+  char long_id[1100];
+
+  CHECK("id: plain", id_ok("abc-DEF_1.2+x"));
+  CHECK("id: empty rejected", !id_ok(""));
+  CHECK("id: ../x rejected", !id_ok("../x"));
+  CHECK("id: a/b rejected", !id_ok("a/b"));
+  CHECK("id: leading dot rejected", !id_ok(".hidden"));
+  CHECK("id: .. rejected", !id_ok(".."));
+  CHECK("id: space rejected", !id_ok("a b"));
+  CHECK("id: newline rejected", !id_ok("a\nb"));
+  memset(long_id, 'a', 1024);
+  long_id[1024] = '\0';
+  CHECK("id: 1024 bytes accepted", id_ok(long_id));
+  long_id[1024] = 'a';
+  long_id[1025] = '\0';
+  CHECK("id: 1025 bytes rejected", !id_ok(long_id));
+}
+
+static void test_mount_options(void)
+{
+  char *opts[] = {"nosuid", "rbind", "ro", "rslave", "size=65536k", "mode=755", "noatime", "rw"};
+  mount_opts o;
+  veil_error err = VEIL_ERROR_INIT;
+
+  CHECK("mount options parse", mount_opts_parse(opts, 8, &o, &err) == 0);
+  CHECK("mount options: nosuid set", o.flags & MS_NOSUID);
+  CHECK("mount options: rw after ro clears MS_RDONLY", !(o.flags & MS_RDONLY));
+  CHECK("mount options: noatime", o.flags & MS_NOATIME);
+  CHECK("mount options: rbind is a recursive bind", o.bind && o.recursive);
+  CHECK("mount options: rslave", o.propagation == (MS_SLAVE | MS_REC));
+  CHECK("mount options: unknown ones become fs data",
+        o.data && !strcmp(o.data, "size=65536k,mode=755"));
+  mount_opts_release(&o);
+  CHECK("propagation: private", mount_propagation_flags("private") == MS_PRIVATE);
+  CHECK("propagation: runbindable",
+        mount_propagation_flags("runbindable") == (MS_UNBINDABLE | MS_REC));
+  CHECK("propagation: unknown is 0", mount_propagation_flags("bogus") == 0);
+}
+
+static void test_numbers(void)
+{
+  uint64_t u;
+  int i;
+
+  CHECK("u64: max", veil_parse_u64("18446744073709551615", &u) == 0 && u == UINT64_MAX);
+  CHECK("u64: overflow", veil_parse_u64("18446744073709551616", &u) < 0);
+  CHECK("u64: negative", veil_parse_u64("-1", &u) < 0);
+  CHECK("u64: junk", veil_parse_u64("12x", &u) < 0);
+  CHECK("u64: empty", veil_parse_u64("", &u) < 0);
+  CHECK("int: negative", veil_parse_int("-5", &i) == 0 && i == -5);
+  CHECK("int: overflow", veil_parse_int("2147483648", &i) < 0);
+}
+
+static void test_errors(void)
+{
+  veil_error err = VEIL_ERROR_INIT;
+
+  CHECK("fail returns -1", veil_fail(&err, 2, "open %s", "/x") == -1);
+  CHECK("fail appends strerror",
+        err.msg && !strcmp(err.msg, "open /x: No such file or directory") && err.errnum == 2);
+  veil_error_prefix(&err, "mounts[%d]", 3);
+  CHECK("prefix", !strcmp(err.msg, "mounts[3]: open /x: No such file or directory"));
+  veil_fail(&err, 0, "two\nlines");
+  CHECK("messages stay on one line", !strchr(err.msg, '\n'));
+  veil_error_clear(&err);
+  CHECK("clear", err.msg == NULL && err.errnum == 0);
+}
+
+static void test_json_escape(void)
+{
+  char buf[64];
+
+  CHECK("escape quotes and backslash",
+        veil_json_escape(buf, sizeof(buf), "a\"b\\c") > 0 && !strcmp(buf, "a\\\"b\\\\c"));
+  CHECK("escape control",
+        veil_json_escape(buf, sizeof(buf), "x\ty\001") > 0 && !strcmp(buf, "x\\ty\\u0001"));
+  CHECK("escape overflow reported", veil_json_escape(buf, 4, "abcdef") < 0);
+}
+
+static void test_namespaces(void)
+{
+  CHECK("ns lookup network", ns_lookup("network") && ns_lookup("network")->flag == CLONE_NEWNET);
+  CHECK("ns lookup mount proc name", !strcmp(ns_lookup("mount")->proc, "mnt"));
+  CHECK("ns lookup unknown", ns_lookup("net") == NULL);
+  CHECK("ns by flag",
+        ns_by_flag(CLONE_NEWUSER) && !strcmp(ns_by_flag(CLONE_NEWUSER)->name, "user"));
+}
+
+int main(void)
+{
+  test_ids();
+  test_mount_options();
+  test_numbers();
+  test_errors();
+  test_json_escape();
+  test_namespaces();
+  printf("%d passed, %d failed\n", n_pass, n_fail);
+  return n_fail ? 1 : 0;
+}
