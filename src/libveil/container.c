@@ -483,6 +483,9 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
     created_release(&c);
     return rc;
   }
+  /* The container runs: other commands (state, kill, delete) must get its lock meanwhile. */
+  close(c.dirfd);
+  c.dirfd = -1;
   sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) {
     rc = veil_fail(err, errno, "signalfd");
@@ -494,8 +497,13 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
     if (c.pty_master >= 0)
       terminal_restore(&raw);
   }
-  if (!keep)
-    state_dir_remove(c.rootfd, id, NULL);
+  if (!keep) {
+    veil_error ignored = VEIL_ERROR_INIT;
+    cleanup_close int dirfd = state_dir_open(c.rootfd, id, true, &ignored);
+    if (dirfd >= 0)
+      state_dir_remove(c.rootfd, id, NULL);
+    veil_error_clear(&ignored);
+  }
   created_release(&c);
   sigprocmask(SIG_SETMASK, &old, NULL);
   return rc;

@@ -138,12 +138,13 @@ static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
 
 int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
 {
-  cleanup_free char *path = strdup(dest);
+  cleanup_free char *path = strdup(dest), *prefix = NULL;
   cleanup_close int parent = -1;
   char *save = NULL, *comp, *next;
+  size_t plen = 0;
   int fd;
 
-  if (!path)
+  if (!path || !(prefix = calloc(1, strlen(dest) + 2)))
     return veil_fail(err, ENOMEM, "%s", dest);
   fd = openat2_in_root(rootfd, path, O_PATH, 0);
   if (fd >= 0)
@@ -151,7 +152,9 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   if (errno != ENOENT)
     return veil_fail(err, errno, "open %s inside the rootfs", dest);
 
-  /* Create what is missing, one component at a time, each resolved inside the root. */
+  /* Create what is missing one component at a time.  Every prefix is resolved from the root
+   * (a symlink in it means what it would mean inside the container), and each new entry is
+   * made through the fd of its resolved parent, never through a path string. */
   parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
   if (parent < 0)
     return veil_fail(err, errno, "dup rootfs fd");
@@ -161,24 +164,22 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
     bool last = next == NULL;
     int child;
 
-    if (!strcmp(comp, ".") || !strcmp(comp, "..")) {
-      /* ".." is clamped at the root by RESOLVE_IN_ROOT; walk it the same way. */
-      child = openat2_in_root(parent, comp, O_PATH | O_DIRECTORY, 0);
-    } else {
-      child = openat2_in_root(parent, comp, O_PATH, 0);
-      if (child < 0 && errno == ENOENT) {
-        if (!last || dir) {
-          if (mkdirat(parent, comp, 0755) < 0 && errno != EEXIST)
-            return veil_fail(err, errno, "mkdir %s inside the rootfs", dest);
-        } else {
-          int f = openat(parent, comp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-          if (f < 0 && errno != EEXIST)
-            return veil_fail(err, errno, "create %s inside the rootfs", dest);
-          if (f >= 0)
-            close(f);
-        }
-        child = openat2_in_root(parent, comp, O_PATH, 0);
+    prefix[plen++] = '/';
+    strcpy(prefix + plen, comp);
+    plen += strlen(comp);
+    child = openat2_in_root(rootfd, prefix, O_PATH, 0);
+    if (child < 0 && errno == ENOENT && strcmp(comp, ".") && strcmp(comp, "..")) {
+      if (!last || dir) {
+        if (mkdirat(parent, comp, 0755) < 0 && errno != EEXIST)
+          return veil_fail(err, errno, "mkdir %s inside the rootfs", dest);
+      } else {
+        int f = openat(parent, comp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (f < 0 && errno != EEXIST)
+          return veil_fail(err, errno, "create %s inside the rootfs", dest);
+        if (f >= 0)
+          close(f);
       }
+      child = openat2_in_root(rootfd, prefix, O_PATH, 0);
     }
     if (child < 0)
       return veil_fail(err, errno, "open %s inside the rootfs", dest);
