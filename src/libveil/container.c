@@ -106,10 +106,12 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
                      p->cwd ? p->cwd : "");
   if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS))
     return veil_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
-  if (cfg->hostname && *cfg->hostname && !ns_plan_new(ns, CLONE_NEWUTS))
-    return veil_fail(err, 0, "config.json: hostname: setting it needs a new uts namespace");
-  if (cfg->domainname && *cfg->domainname && !ns_plan_new(ns, CLONE_NEWUTS))
-    return veil_fail(err, 0, "config.json: domainname: setting it needs a new uts namespace");
+  /* as runc: a uts namespace of the container's own, new or joined, takes the names */
+  bool uts = ns_plan_new(ns, CLONE_NEWUTS) || ns_plan_joins(ns, CLONE_NEWUTS);
+  if (cfg->hostname && *cfg->hostname && !uts)
+    return veil_fail(err, 0, "config.json: hostname: setting it needs a uts namespace");
+  if (cfg->domainname && *cfg->domainname && !uts)
+    return veil_fail(err, 0, "config.json: domainname: setting it needs a uts namespace");
   if (p->terminal && !o->console_socket && !o->relay_terminal)
     return veil_fail(err, 0,
                      "config.json: process.terminal: a terminal needs --console-socket "

@@ -57,7 +57,13 @@ static int enter_namespaces(init_ctx *c, veil_error *err)
       return -1;
     return sync_send(c->sync_fd, SYNC_NS_READY, 0, NULL) < 0 ? veil_fail(err, errno, "sync") : 0;
   }
-  if (ns_enter_joined(ns, err) < 0 || ns_unshare_new(ns, err) < 0)
+  if (ns_enter_joined(ns, err) < 0)
+    return -1;
+  /* In a joined user namespace become its root when it maps one (EINVAL: it does not). */
+  if (ns_plan_joins(ns, CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) &&
+      errno != EINVAL)
+    return veil_fail(err, errno, "become root in the joined user namespace");
+  if (ns_unshare_new(ns, err) < 0)
     return -1;
   /* Offsets first: until the uid changes, /proc/self is still ours to write. */
   if (ns->time_offsets && ns_write_time_offsets(c->cfg, err) < 0)

@@ -215,14 +215,32 @@ static unsigned long locked_flags(const char *path)
   return f;
 }
 
-static int bind_mount(mount_ctx *ctx, const char *field, const char *source, const char *target,
-                      const mount_opts *o, veil_error *err)
+/* The target fd names what was there before the mount; the new mount on top is reached by
+ * resolving the destination again from the root. */
+static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
+                         char target[FD_PATH_SIZE], veil_error *err)
+{
+  int fd = mount_target_open(ctx->rootfd, dest, dir, err);
+
+  if (fd < 0)
+    return -1;
+  close(*tfd);
+  *tfd = fd;
+  fd_path(target, fd);
+  return 0;
+}
+
+static int bind_mount(mount_ctx *ctx, const char *field, const char *source, const char *dest,
+                      bool dir, int *tfd, char target[FD_PATH_SIZE], const mount_opts *o,
+                      veil_error *err)
 {
   unsigned long extra = o->flags & ~(unsigned long)MS_REMOUNT;
 
   if (mount(source, target, NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
     return veil_fail(err, errno, "%s: bind %s", field, source);
   if (extra) {
+    if (reopen_target(ctx, dest, dir, tfd, target, err) < 0)
+      return -1;
     unsigned long keep = ctx->userns ? locked_flags(target) & ~(unsigned long)MS_RDONLY : 0;
     if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra | keep, NULL) < 0)
       return veil_fail(err, errno, "%s: remount bind of %s", field, source);
@@ -370,7 +388,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   fd_path(target, tfd);
 
   if (o.bind) {
-    rc = bind_mount(ctx, field, src, target, &o, err);
+    rc = bind_mount(ctx, field, src, m->destination, dir, &tfd, target, &o, err);
   } else if (!strcmp(type, "cgroup")) {
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   } else {
@@ -379,16 +397,21 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
       /* sysfs needs a network namespace of our own; share the host's read-only instead. */
       rc = mount("/sys", target, NULL, MS_BIND | MS_REC, NULL);
-      if (rc == 0 && (o.flags & MS_RDONLY))
-        rc = mount(NULL, target, NULL,
-                   MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(target) & ~MS_RDONLY), NULL);
+      if (rc == 0 && (o.flags & MS_RDONLY)) {
+        rc = reopen_target(ctx, m->destination, true, &tfd, target, err);
+        if (rc == 0)
+          rc = mount(NULL, target, NULL,
+                     MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(target) & ~MS_RDONLY), NULL);
+      }
     }
     if (rc < 0)
       veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
                 m->destination);
   }
-  if (rc == 0 && o.propagation && mount(NULL, target, NULL, o.propagation, NULL) < 0)
-    rc = veil_fail(err, errno, "%s: set propagation of %s", field, m->destination);
+  if (rc == 0 && o.propagation &&
+      (reopen_target(ctx, m->destination, dir, &tfd, target, err) < 0 ||
+       mount(NULL, target, NULL, o.propagation, NULL) < 0))
+    rc = err->msg ? -1 : veil_fail(err, errno, "%s: set propagation of %s", field, m->destination);
   if (rc == 0) {
     const char *d = m->destination;
     while (*d == '/')
