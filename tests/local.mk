@@ -1,0 +1,26 @@
+# Behaviour tests (bats), included from the top-level Makefile.am; paths are
+# relative to the top directory.  "make check" runs them through
+# tests/run-bats, which needs root, bats, jq and busybox-static.
+
+EXTRA_DIST += \
+	tests/helpers.bash \
+	tests/cli.bats \
+	tests/lifecycle.bats \
+	tests/namespaces.bats \
+	tests/errors.bats \
+	tests/spec.bats \
+	tests/run-bats \
+	tests/cfgedit \
+	contrib/mkbundle \
+	tests/bench/run-bench \
+	tests/bench/README.md
+
+if HAVE_BATS
+check-local: veil$(EXEEXT)
+	VEIL=$(abs_top_builddir)/veil$(EXEEXT) bash $(srcdir)/tests/run-bats
+else
+check-local:
+	@echo "tests/local.mk: bats not found at configure time (apt-get install bats);" >&2
+	@echo "tests/local.mk: the behaviour tests cannot run" >&2
+	@exit 1
+endif
