@@ -69,8 +69,8 @@ common_setup() {
 	# Every container process carries the marker in its environment, and the
 	# default process (long-running) in its command line too (busybox sh
 	# stays around as the parent of sleep).
-	cfg '.process.env += ["VEIL_TEST_MARK=" + $m]' --arg m "$MARK"
-	set_args sh -c "sleep 1000; : $MARK"
+	cfg '.process.env += ["VEIL_TEST_MARK=" + $m]
+	   | .process.args = ["sh", "-c", "sleep 1000; : " + $m]' --arg m "$MARK"
 }
 
 setup_file() {
@@ -162,7 +162,7 @@ common_teardown() {
 	done <"$BATS_TEST_TMPDIR/extra-containers"
 	# Anything still running inside one of this test's bundles, or with the
 	# marker in its command line: a container veil lost track of.
-	for pid in $(marked_pids "$BATS_TEST_TMPDIR"; marked_pids "$MARK"); do
+	for pid in $(marked_pids "$MARK"); do
 		[ "$pid" != "$$" ] && [ "$pid" != "$BASHPID" ] || continue
 		kill_straggler "$pid" "leftover"
 	done
