@@ -1,12 +1,14 @@
 #include "config.h"
 #include "cli.h"
 #include "log.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_fail(const veil_error *err)
 {
@@ -153,6 +155,12 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
   }
   if (cli_expect_args(cmd, argc, argv, 1, 1, "[flags] CONTAINER-ID"))
     return -1;
+  /* systemd socket activation, as runc: the fds are ours only when LISTEN_PID names us */
+  const char *lpid = getenv("LISTEN_PID"), *lfds = getenv("LISTEN_FDS");
+  int n;
+  if (lpid && lfds && veil_parse_int(lpid, &n) == 0 && n == (int)getpid() &&
+      veil_parse_int(lfds, &n) == 0 && n > 0)
+    f->opts.listen_fds = n;
   *id = argv[optind];
   return optind;
 }

@@ -43,6 +43,10 @@ int cmd_kill(const veil_globals *g, int argc, char **argv);
 int cmd_delete(const veil_globals *g, int argc, char **argv);
 int cmd_list(const veil_globals *g, int argc, char **argv);
 int cmd_spec(const veil_globals *g, int argc, char **argv);
+int cmd_exec(const veil_globals *g, int argc, char **argv);
+int cmd_pause(const veil_globals *g, int argc, char **argv);
+int cmd_resume(const veil_globals *g, int argc, char **argv);
+int cmd_ps(const veil_globals *g, int argc, char **argv);
 int cmd_unimplemented(const veil_globals *g, int argc, char **argv);
 
 /* create and run share their flags */

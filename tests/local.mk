@@ -9,6 +9,17 @@ EXTRA_DIST += \
 	tests/namespaces.bats \
 	tests/errors.bats \
 	tests/spec.bats \
+	tests/exec.bats \
+	tests/mounts.bats \
+	tests/devices.bats \
+	tests/sysctl.bats \
+	tests/security.bats \
+	tests/process.bats \
+	tests/terminal.bats \
+	tests/fds.bats \
+	tests/helpers/tools.bash \
+	tests/helpers/vtool.c \
+	tests/helpers/recvtty.c \
 	tests/run-bats \
 	tests/cfgedit \
 	contrib/mkbundle \

@@ -1,9 +1,14 @@
 #include "config.h"
+#include "cgroup-resources.h"
+#include "cgroup.h"
 #include "container.h"
+#include "hooks.h"
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "process.h"
+#include "seccomp-filter.h"
 #include "spawn.h"
 #include "state.h"
 #include "terminal.h"
@@ -116,6 +121,16 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
     return veil_fail(err, 0,
                      "config.json: process.terminal: a terminal needs --console-socket "
                      "(or set process.terminal to false)");
+  if (process_validate(p, err) < 0)
+    return veil_error_prefix(err, "config.json");
+  /* The fds to pass must be the caller's.  Those veil opened itself carry FD_CLOEXEC: one of
+   * them (the --log file) at a number the caller left free must not leak into the container. */
+  for (int fd = 3; fd < 3 + o->listen_fds + o->preserve_fds; fd++) {
+    int fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || (fl & FD_CLOEXEC))
+      return veil_fail(err, 0, "%s: fd %d is not open",
+                       fd < 3 + o->listen_fds ? "LISTEN_FDS" : "--preserve-fds", fd);
+  }
   return 0;
 }
 
@@ -136,9 +151,29 @@ static char *owner_name(uid_t uid)
   return pw ? strdup(pw->pw_name) : veil_strdup_printf("%u", (unsigned)uid);
 }
 
-/* The parent's half of the sync protocol: maps, then GO, then READY. */
-static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, pid_t *init_pid,
-                      veil_error *err)
+/* runtime.md steps 3 and 4, asked for by the init once the container's mounts are done and
+ * before its pivot_root (as runc: hooks may change the rootfs, and a mount made later must not
+ * cover what they did): prestart (deprecated) before createRuntime, in our namespaces. */
+static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_state_file *st,
+                             pid_t init_pid, veil_error *err)
+{
+  hook_state hs = {st->id, "creating", init_pid, st->bundle, &cfg->annotations};
+
+  if (hooks_run_state(HOOKS(cfg->hooks, prestart), "prestart", &hs, err) < 0 ||
+      hooks_run_state(HOOKS(cfg->hooks, create_runtime), "createRuntime", &hs, err) < 0)
+    return -1;
+  if (sync_send(sync_fd, SYNC_HOOKS_DONE, 0, NULL) < 0)
+    return veil_fail(err, errno, "sync with the container init");
+  return 0;
+}
+
+/* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
+ * hooks get), then the runtime hooks when the init asks, then READY. */
+/* cgroup-resources.c is written alongside; until it is linked in, resources are not applied. */
+#pragma weak cgroup_resources_apply
+
+static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
+                      const cgroup_handle *cg, pid_t *init_pid, veil_error *err)
 {
   sync_msg m;
 
@@ -166,9 +201,27 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, pid_t *in
   } else {
     *init_pid = child;
   }
-  if (sync_send(sync_fd, SYNC_GO, 0, NULL) < 0)
+  /* The init is in its cgroup, limits applied, before any container code runs: on v2 clone3
+   * put it there already (rewriting cgroup.procs is a no-op); v1 hierarchies take it here. */
+  if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
+             (cfg->linux && cfg->linux->resources && cgroup_resources_apply &&
+              cgroup_resources_apply(cg, cfg->linux->resources, err) < 0)))
+    return -1;
+  if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
-  return sync_expect(sync_fd, SYNC_READY, &m, err);
+  for (;;) {
+    int r = sync_recv(sync_fd, &m);
+    if (r != 0)
+      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (m.type == SYNC_READY)
+      return 0;
+    if (m.type == SYNC_ERROR)
+      return veil_fail(err, 0, "%s", m.text);
+    if (m.type != SYNC_HOOKS)
+      return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
+    if (run_runtime_hooks(sync_fd, cfg, st, *init_pid, err) < 0)
+      return -1;
+  }
 }
 
 static int do_create(const char *root, const char *id, const veil_create_opts *o, created *out,
@@ -182,8 +235,14 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   pid_t child = -1, init_pid = -1;
   bool dir_made = false;
   int rc = -1;
+  _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
+  veil_state_file cgst = {0}; /* the cgroup's part of state.json */
 
   cleanup_close int relay_sock = -1;
+  /* linux.seccomp: built here (a bad profile fails before anything exists) and its listener
+   * connected here, in the runtime's namespaces; the init loads it */
+  _cleanup_(seccomp_filter_freep) void *seccomp_filter = NULL;
+  cleanup_close int seccomp_sock = -1;
 
   memset(out, 0, sizeof(*out));
   out->rootfd = out->dirfd = out->pty_master = -1;
@@ -201,7 +260,10 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     veil_error_prefix(err, "config.json");
     goto out;
   }
-  if (validate_config(cfg, &ictx.ns, o, err) < 0)
+  if (validate_config(cfg, &ictx.ns, o, err) < 0 || hooks_validate(cfg->hooks, err) < 0)
+    goto out;
+  if (seccomp_prepare(cfg->linux ? cfg->linux->seccomp : NULL, &seccomp_filter, &seccomp_sock,
+                      err) < 0)
     goto out;
   if (o->console_socket && (console_fd = terminal_connect_socket(o->console_socket, err)) < 0)
     goto out;
@@ -223,6 +285,9 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if (out->dirfd < 0)
     goto out;
   dir_made = true;
+  if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
+      cgroup_create(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+    goto out;
 
   now = veil_now_rfc3339();
   owner = owner_name(geteuid());
@@ -234,8 +299,11 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
       .owner = owner,
       .annotations = cfg->annotations,
       .has_new_pidns = ns_plan_new(&ictx.ns, CLONE_NEWPID),
+      .cgroup_paths = cgst.cgroup_paths,
+      .flags = cgst.flags,
+      .flags_len = cgst.flags_len,
   };
-  if (state_write(out->dirfd, &st, err) < 0)
+  if (state_write(out->dirfd, &st, err) < 0 || hooks_save(out->dirfd, cfg, err) < 0)
     goto out;
   if (mkfifoat(out->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(out->dirfd, EXEC_FIFO, 0622, 0) < 0) {
     veil_fail(err, errno, "create exec.fifo");
@@ -245,6 +313,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
 
   ictx.cfg = cfg;
+  ictx.id = id;
   ictx.bundle = bundle;
   ictx.rootfs = rootfs;
   ictx.sync_fd = sync[1];
@@ -253,8 +322,11 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   ictx.no_pivot = o->no_pivot;
   ictx.no_new_keyring = o->no_new_keyring;
   ictx.preserve_fds = o->preserve_fds;
+  ictx.listen_fds = o->listen_fds;
+  ictx.seccomp_filter = seccomp_filter;
+  ictx.seccomp_sock = seccomp_sock;
 
-  child = spawn_clone3(ns_plan_clone_flags(&ictx.ns), NULL, -1);
+  child = spawn_clone3(ns_plan_clone_flags(&ictx.ns), NULL, cgroup_v2_dirfd(cg));
   if (child < 0) {
     veil_fail(err, errno, "clone3");
     goto out;
@@ -271,7 +343,9 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     close(console_fd);
     console_fd = -1;
   }
-  if (drive_init(sync[0], child, cfg, &init_pid, err) < 0)
+  /* the listener sees EOF once the init closes the only other copy */
+  veil_closep(&seccomp_sock);
+  if (drive_init(sync[0], child, cfg, &st, cg, &init_pid, err) < 0)
     goto out;
   if (relay_sock >= 0 && (out->pty_master = terminal_recv_fd(relay_sock, err)) < 0)
     goto out;
@@ -302,10 +376,18 @@ out:
       kill(child, SIGKILL);
       waitpid(child, NULL, 0);
     }
+    /* runtime.md: a failed create hook stops the container and goes on with steps 12 and 13, the
+     * poststop hooks: once the namespaces existed, hooks may have set up what those undo. */
+    if (init_pid > 0)
+      hooks_run_warn(HOOKS(cfg->hooks, poststop), "poststop",
+                     &(hook_state){id, "stopped", 0, bundle, &cfg->annotations});
+    cgroup_destroy(steal_pointer(&cg), NULL);
     if (dir_made)
       state_dir_remove(out->rootfd, id, NULL);
     created_release(out);
   }
+  oci_map_clear(&cgst.cgroup_paths);
+  veil_strv_free(cgst.flags);
   if (sync[0] >= 0)
     close(sync[0]);
   if (sync[1] >= 0)
@@ -341,7 +423,9 @@ static int open_init(const veil_state_file *s, veil_error *err)
   return steal_fd(&fd);
 }
 
-static int do_start(int dirfd, const veil_state_file *s, veil_error *err)
+static int kill_and_wait(const veil_state_file *s, veil_error *err);
+
+static int start_user_process(int dirfd, const veil_state_file *s, veil_error *err)
 {
   cleanup_close int fifo = -1, pidfd = -1;
   char buf[4096];
@@ -391,6 +475,67 @@ static int do_start(int dirfd, const veil_state_file *s, veil_error *err)
   if (got > 1)
     return veil_fail(err, 0, "%s", buf + 1);
   return 0;
+}
+
+/* runtime.md step 9: the poststart hooks once the user process runs, before start returns.  A
+ * failure generates an error and stops the container (the current spec text, as runc and crun
+ * do now; delete then destroys it and runs the poststop hooks). */
+static int run_poststart(const oci_config *saved, const veil_state_file *s, veil_error *err)
+{
+  hook_state hs = {s->id, "running", s->pid, s->bundle, &s->annotations};
+  veil_error ignored = VEIL_ERROR_INIT;
+
+  if (hooks_run_state(HOOKS(saved->hooks, poststart), "poststart", &hs, err) == 0)
+    return 0;
+  if (kill_and_wait(s, &ignored) < 0)
+    veil_warn("%s", ignored.msg);
+  veil_error_clear(&ignored);
+  return -1;
+}
+
+/* runtime.md step 13: once the container is gone, before delete returns; failures are warnings.
+ * They run before ROOT/ID is removed, so its lock keeps the id from being reused meanwhile. */
+static void run_poststop(int dirfd, const veil_state_file *s)
+{
+  oci_config *saved = NULL;
+  veil_error err = VEIL_ERROR_INIT;
+
+  if (hooks_load(dirfd, &saved, &err) < 0) {
+    veil_warn("hooks.poststop: %s", err.msg);
+    veil_error_clear(&err);
+    return;
+  }
+  if (saved)
+    hooks_run_warn(HOOKS(saved->hooks, poststop), "poststop",
+                   &(hook_state){s->id, "stopped", 0, s->bundle, &s->annotations});
+  oci_config_free(saved);
+}
+
+/* The container's cgroup, once it is done with: what is left in it is killed. */
+static void destroy_cgroup(const veil_state_file *s)
+{
+  veil_error err = VEIL_ERROR_INIT;
+  cgroup_handle *cg = NULL;
+
+  if (cgroup_from_state(s, &cg, &err) < 0 || cgroup_destroy(cg, &err) < 0)
+    veil_warn("%s", err.msg);
+  veil_error_clear(&err);
+}
+
+/* The saved config is read before the fifo is touched: a broken one fails start before the user
+ * process runs. */
+static int do_start(int dirfd, const veil_state_file *s, veil_error *err)
+{
+  oci_config *saved = NULL;
+  int rc;
+
+  if (hooks_load(dirfd, &saved, err) < 0)
+    return -1;
+  rc = start_user_process(dirfd, s, err);
+  if (rc == 0 && saved)
+    rc = run_poststart(saved, s, err);
+  oci_config_free(saved);
+  return rc;
 }
 
 int veil_container_start(const char *root, const char *id, veil_error *err)
@@ -480,6 +625,8 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
     if (rc < 0) {
       kill(c.pid, SIGKILL);
       waitpid(c.pid, NULL, 0);
+      destroy_cgroup(c.state);
+      run_poststop(c.dirfd, c.state);
       state_dir_remove(c.rootfd, id, NULL);
     }
     created_release(&c);
@@ -502,8 +649,11 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
   if (!keep) {
     veil_error ignored = VEIL_ERROR_INIT;
     cleanup_close int dirfd = state_dir_open(c.rootfd, id, true, &ignored);
-    if (dirfd >= 0)
+    if (dirfd >= 0) {
+      destroy_cgroup(c.state);
+      run_poststop(dirfd, c.state);
       state_dir_remove(c.rootfd, id, NULL);
+    }
     veil_error_clear(&ignored);
   }
   created_release(&c);
@@ -576,9 +726,22 @@ int veil_container_kill(const char *root, const char *id, int sig, bool all, vei
   pidfd = open_init(s, err);
   if (pidfd < 0)
     goto out;
-  if (all)
-    signal_pidns(s, sig);
-  if (veil_pidfd_send_signal(pidfd, sig) < 0) {
+  bool by_cgroup = false;
+  if (all) {
+    /* the cgroup holds every process (also without a pid namespace); one we joined but did not
+     * create is shared with others, whose processes are not ours to signal */
+    _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
+    if (cgroup_from_state(s, &cg, err) < 0)
+      goto out;
+    if (cg && cgroup_owned(cg)) {
+      if (cgroup_kill_all(cg, sig, err) < 0)
+        goto out;
+      by_cgroup = true;
+    } else {
+      signal_pidns(s, sig);
+    }
+  }
+  if (veil_pidfd_send_signal(pidfd, sig) < 0 && !(by_cgroup && errno == ESRCH)) {
     veil_fail(err, errno, "send signal %d to container \"%s\"", sig, id);
     goto out;
   }
@@ -610,6 +773,7 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
+  _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
   veil_state_file *s = NULL;
   int rc = -1;
 
@@ -622,8 +786,21 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
               veil_status_name(status));
     goto out;
   }
+  if (cgroup_from_state(s, &cg, err) < 0)
+    goto out;
+  /* a frozen (v1) process does not die of SIGKILL: kill through the cgroup, which thaws it, or
+   * thaw a shared one (only our init is killed there) */
+  if (cg && status != VEIL_STATUS_STOPPED) {
+    if (cgroup_owned(cg))
+      cgroup_kill_all(cg, SIGKILL, NULL);
+    else if (cgroup_is_frozen(cg))
+      cgroup_freeze(cg, false, NULL);
+  }
   if (status != VEIL_STATUS_STOPPED && status != VEIL_STATUS_CREATING && kill_and_wait(s, err) < 0)
     goto out;
+  if (cgroup_destroy(steal_pointer(&cg), err) < 0)
+    goto out;
+  run_poststop(dirfd, s);
   rc = state_dir_remove(rootfd, id, err);
 out:
   veil_state_file_free(s);

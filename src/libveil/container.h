@@ -15,8 +15,13 @@ typedef struct veil_create_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  /* systemd socket activation (LISTEN_FDS for this pid): fds 3..3+listen_fds-1, passed before
+   * the preserved ones, with LISTEN_FDS and LISTEN_PID set in the container */
+  int listen_fds;
   /* set by run in the foreground: a terminal without --console-socket is relayed by veil */
   bool relay_terminal;
+  /* --systemd-cgroup: cgroupsPath is slice:prefix:name, managed through systemd */
+  bool systemd_cgroup;
 } veil_create_opts;
 
 int veil_container_create(const char *root, const char *id, const veil_create_opts *opts,
@@ -28,6 +33,11 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
                        bool keep, int *status, veil_error *err);
 int veil_container_kill(const char *root, const char *id, int sig, bool all, veil_error *err);
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err);
+/* container-cgroup.c: freeze and thaw the container's cgroup; the host pids in it (malloc'd). */
+int veil_container_pause(const char *root, const char *id, veil_error *err);
+int veil_container_resume(const char *root, const char *id, veil_error *err);
+int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
+                        veil_error *err);
 /* The OCI state document of ID, pretty JSON, malloc'd. */
 int veil_container_state(const char *root, const char *id, char **json, veil_error *err);
 

@@ -3,6 +3,7 @@
 #include "mounts.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,7 +35,43 @@ static const struct {
     {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
 };
 
-static int create_device(int rootfd, const dev_spec *d, bool userns, veil_error *err)
+static bool node_matches(const char *path, const dev_spec *d)
+{
+  struct stat st;
+
+  return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == d->type &&
+         st.st_rdev == makedev(d->major, d->minor);
+}
+
+/* The host's node for D: the one at the same path, the one udev lists under /dev/char or
+ * /dev/block, or any node of that number directly in /dev (hosts without udev). */
+static int find_host_node(const dev_spec *d, char *buf, size_t size)
+{
+  DIR *dir;
+  struct dirent *de;
+  bool found = false;
+
+  snprintf(buf, size, "/%s", d->path);
+  if (node_matches(buf, d))
+    return 0;
+  snprintf(buf, size, "/dev/%s/%u:%u", d->type == S_IFBLK ? "block" : "char", d->major, d->minor);
+  if (node_matches(buf, d))
+    return 0;
+  if (!(dir = opendir("/dev")))
+    return -1;
+  while (!found && (de = readdir(dir))) {
+    if (de->d_type != DT_CHR && de->d_type != DT_BLK)
+      continue;
+    snprintf(buf, size, "/dev/%s", de->d_name);
+    found = node_matches(buf, d);
+  }
+  closedir(dir);
+  return found ? 0 : -1;
+}
+
+/* IS_DEFAULT: one of runtime-linux.md's default devices, which a config mount may replace. */
+static int create_device(int rootfd, const dev_spec *d, bool userns, bool is_default,
+                         veil_error *err)
 {
   char target[FD_PATH_SIZE], host[4096];
   cleanup_close int fd = -1;
@@ -56,8 +93,13 @@ static int create_device(int rootfd, const dev_spec *d, bool userns, veil_error 
       return -1;
     if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
       /* a stale node or a planted symlink must not be reused */
-      if (unlinkat(parent, base, 0) < 0)
+      if (unlinkat(parent, base, 0) < 0) {
+        /* A mounts[] entry put something there on purpose: keep it.  It is not trusted for
+         * anything: masking verifies /dev/null before it uses it. */
+        if (errno == EBUSY && is_default)
+          return 0;
         return veil_fail(err, errno, "remove /%s", d->path);
+      }
     }
     if (mknodat(parent, base, d->type | d->mode, makedev(d->major, d->minor)) < 0)
       return veil_fail(err, errno, "mknod /%s", d->path);
@@ -67,9 +109,7 @@ static int create_device(int rootfd, const dev_spec *d, bool userns, veil_error 
     return 0;
   }
   /* user namespace: bind the host's node over an empty file */
-  snprintf(host, sizeof(host), "/%s", d->path);
-  if (stat(host, &st) < 0 || (st.st_mode & S_IFMT) != d->type ||
-      st.st_rdev != makedev(d->major, d->minor))
+  if (find_host_node(d, host, sizeof(host)) < 0)
     return veil_fail(err, 0, "device /%s: the host has no %u:%u node to bind", d->path, d->major,
                      d->minor);
   fd = mount_target_open(rootfd, d->path, false, err);
@@ -106,8 +146,9 @@ static int config_device(const oci_device *cd, size_t i, dev_spec *out, veil_err
     return veil_fail(err, 0, "linux.devices[%zu].path: must name a file", i);
   out->path = p;
   out->type = type;
-  out->major = (unsigned)cd->major;
-  out->minor = (unsigned)cd->minor;
+  /* a fifo has no device number; "u" (unbuffered) is a character device to mknod */
+  out->major = type == S_IFIFO ? 0 : (unsigned)cd->major;
+  out->minor = type == S_IFIFO ? 0 : (unsigned)cd->minor;
   out->mode = cd->has_file_mode ? (cd->file_mode & 07777) : 0666;
   out->uid = cd->has_uid ? cd->uid : 0;
   out->gid = cd->has_gid ? cd->gid : 0;
@@ -117,13 +158,14 @@ static int config_device(const oci_device *cd, size_t i, dev_spec *out, veil_err
 int devices_setup(int rootfd, const oci_config *cfg, bool userns, veil_error *err)
 {
   for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
-    if (create_device(rootfd, &default_devices[i], userns, err) < 0)
+    if (create_device(rootfd, &default_devices[i], userns, true, err) < 0)
       return -1;
   if (cfg->linux) {
     for (size_t i = 0; i < cfg->linux->devices_len; i++) {
       dev_spec d;
+      /* a user namespace may make fifos, only device nodes must come from the host */
       if (config_device(&cfg->linux->devices[i], i, &d, err) < 0 ||
-          create_device(rootfd, &d, userns, err) < 0)
+          create_device(rootfd, &d, userns && d.type != S_IFIFO, false, err) < 0)
         return veil_error_prefix(err, "linux.devices[%zu]", i);
     }
   }

@@ -1,12 +1,16 @@
 #include "config.h"
+#include "cpusched.h"
 #include "devices.h"
+#include "hooks.h"
 #include "idmap.h"
 #include "init.h"
 #include "mounts.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp-filter.h"
 #include "spawn.h"
 #include "state.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -95,6 +99,82 @@ static int set_names(const oci_config *cfg, veil_error *err)
   return 0;
 }
 
+/* The hooks that run in the container get the state the parent would give them: the init only
+ * learns its host pid from SYNC_GO (in a new pid namespace getpid() says 1). */
+static int run_init_hooks(init_ctx *c, const oci_hook *h, size_t n, const char *phase,
+                          const char *status, veil_error *err)
+{
+  hook_state st = {c->id, status, c->host_pid, c->bundle, &c->cfg->annotations};
+
+  return hooks_run_state(h, n, phase, &st, err);
+}
+
+/* With the container's mounts done, before pivot_root: the parent runs prestart and
+ * createRuntime (runtime namespaces), then we run createContainer here (container namespaces,
+ * paths still resolving in the host's view, as config.md asks).  No round trip without hooks. */
+static int run_create_hooks(init_ctx *c, veil_error *err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  sync_msg m;
+
+  if (h && (h->prestart_len || h->create_runtime_len)) {
+    if (sync_send(c->sync_fd, SYNC_HOOKS, 0, NULL) < 0)
+      return veil_fail(err, errno, "sync with the parent");
+    if (sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+      return -1;
+  }
+  return run_init_hooks(c, HOOKS(h, create_container), "createContainer", "creating", err);
+}
+
+/* After `veil start` opened exec.fifo, before the user process: the container's namespaces,
+ * root and identity, status "created" (the user program has not run yet). */
+static int run_start_container_hooks(init_ctx *c, veil_error *err)
+{
+  return run_init_hooks(c, HOOKS(c->cfg->hooks, start_container), "startContainer", "created", err);
+}
+
+/* linux.seccomp.  The kernel installs a filter for a process that has no_new_privs or
+ * CAP_SYS_ADMIN.  With noNewPrivileges the filter goes on last (late), right before execve, so
+ * the fewest of our syscalls run under it; without it, while the init is still privileged: right
+ * before process_set_identity, which may drop CAP_SYS_ADMIN.  A SCMP_ACT_NOTIFY listener fd goes
+ * to listenerPath at once, with the state as of then. */
+static int init_seccomp(init_ctx *c, bool late, veil_error *err)
+{
+  cleanup_free char *json = NULL;
+  int notify_fd = -1, rc = 0;
+
+  if (!c->seccomp_filter || c->cfg->process->no_new_privileges != late)
+    return 0;
+  if (c->seccomp_sock >= 0) {
+    oci_state st = {
+        .oci_version = (char *)OCI_SPEC_VERSION,
+        .id = (char *)c->id,
+        .status = (char *)(late ? "created" : "creating"),
+        .pid = c->host_pid,
+        .has_pid = true,
+        .bundle = (char *)c->bundle,
+        .annotations = c->cfg->annotations,
+    };
+    /* built before the load: after it, every syscall is the profile's to allow */
+    json = seccomp_process_state_json(c->cfg->linux->seccomp, &st, err);
+    if (!json)
+      return -1;
+  }
+  if (seccomp_filter_load(c->seccomp_filter, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd >= 0) {
+    rc = json ? seccomp_listener_send(c->seccomp_sock, notify_fd, json, err)
+              : veil_fail(err, 0, "linux.seccomp: no listener for SCMP_ACT_NOTIFY");
+    /* the container must not keep its own listener */
+    close(notify_fd);
+  }
+  /* the spec: one state per connection, closed after it */
+  if (c->seccomp_sock >= 0)
+    close(c->seccomp_sock);
+  c->seccomp_sock = -1;
+  return rc;
+}
+
 static int build_rootfs(init_ctx *c, veil_error *err)
 {
   cleanup_close int rootfd = -1;
@@ -114,7 +194,12 @@ static int build_rootfs(init_ctx *c, veil_error *err)
     return -1;
   if (set_names(c->cfg, err) < 0)
     return -1;
+  if (run_create_hooks(c, err) < 0)
+    return -1;
   if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, err) < 0)
+    return -1;
+  /* the container's own /proc/sys, before readonlyPaths makes it read-only */
+  if (sysctl_apply(c->cfg->linux, err) < 0)
     return -1;
   return rootfs_finish(c->cfg, err);
 }
@@ -152,10 +237,16 @@ void container_init(init_ctx *c)
   sigprocmask(SIG_SETMASK, &none, NULL);
   /* A parent that dies during setup must take the half-built container with it. */
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* execCPUAffinity.initial: before any setup work, so all of it runs on those cpus */
+  if (p->exec_cpu_affinity &&
+      sched_set_cpu_affinity("process.execCPUAffinity.initial", p->exec_cpu_affinity->initial,
+                             &err) < 0)
+    init_fail(c, &err);
   if (enter_namespaces(c, &err) < 0)
     init_fail(c, &err);
   if (sync_expect(c->sync_fd, SYNC_GO, &m, &err) < 0)
     _exit(1);
+  c->host_pid = m.pid;
   if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     veil_fail(&err, errno, "unshare the cgroup namespace"), init_fail(c, &err);
   if (setsid() < 0)
@@ -168,16 +259,22 @@ void container_init(init_ctx *c)
   if (ns_plan_new(&c->ns, CLONE_NEWNS)) {
     if (build_rootfs(c, &err) < 0)
       init_fail(c, &err);
-  } else if (set_names(c->cfg, &err) < 0) {
+  } else if (set_names(c->cfg, &err) < 0 || run_create_hooks(c, &err) < 0 ||
+             sysctl_apply(c->cfg->linux, &err) < 0) {
     init_fail(c, &err);
   }
+  if (personality_apply(c->cfg->linux, &err) < 0)
+    init_fail(c, &err);
   if (p->terminal && terminal_setup(p, c->console_fd, &err) < 0)
     init_fail(c, &err);
   if (c->console_fd >= 0)
     close(c->console_fd);
+  /* scheduler and I/O priority while still root in the container (SCHED_FIFO/RR need
+   * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
   if (process_make_cwd(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
-      process_set_identity(p, &err) < 0 || process_enter_cwd(p, &err) < 0 ||
-      process_find_executable(p, &exe, &err) < 0)
+      sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
+      init_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
+      process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
 
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -188,9 +285,19 @@ void container_init(init_ctx *c)
   fifo = wait_for_start(c, &err);
   if (fifo < 0)
     _exit(1);
-  /* Nothing of the host may cross execve: only stdio and --preserve-fds stay open. */
-  syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-  process_exec(p, exe, &err);
+  /* a startContainer hook's failure is reported like an exec error */
+  if (run_start_container_hooks(c, &err) < 0) {
+    dprintf(fifo, "%s", err.msg);
+    _exit(127);
+  }
+  /* Nothing of the host may cross execve: only stdio, the socket-activation fds and
+   * --preserve-fds (in that order from fd 3, as runc) stay open. */
+  syscall(SYS_close_range, 3 + c->listen_fds + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* execCPUAffinity.final: last, so that only the container's program runs there */
+  if ((!p->exec_cpu_affinity || sched_set_cpu_affinity("process.execCPUAffinity.final",
+                                                       p->exec_cpu_affinity->final, &err) == 0) &&
+      init_seccomp(c, true, &err) == 0)
+    process_exec(p, exe, c->listen_fds, &err);
   /* `veil start` reads this from the fifo and reports it */
   dprintf(fifo, "%s", err.msg);
   _exit(127);

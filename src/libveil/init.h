@@ -3,6 +3,7 @@
 #define VEIL_INIT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "namespaces.h"
 #include "oci.h"
@@ -10,6 +11,8 @@
 /* Everything the child needs; it gets a copy of the parent's memory and fds with clone3. */
 typedef struct init_ctx {
   const oci_config *cfg;
+  const char *id;     /* for the state the in-container hooks get */
+  pid_t host_pid;     /* the init's pid as the host sees it, from SYNC_GO: for the hooks */
   const char *bundle; /* absolute */
   const char *rootfs; /* absolute, resolved */
   ns_plan ns;
@@ -19,6 +22,11 @@ typedef struct init_ctx {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  int listen_fds; /* LISTEN_FDS passed through: fds 3.., before the preserved ones */
+  /* linux.seccomp, built by the parent (seccomp_prepare): the filter to load, and the connected
+   * listenerPath socket when a rule notifies (else -1) */
+  void *seccomp_filter;
+  int seccomp_sock;
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as

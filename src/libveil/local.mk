@@ -8,10 +8,23 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/namespaces.h src/libveil/namespaces.c \
 	src/libveil/idmap.h src/libveil/idmap.c \
 	src/libveil/mounts.h src/libveil/mounts.c \
+	src/libveil/idmap-mount.h src/libveil/idmap-mount.c \
+	src/libveil/copyup.h src/libveil/copyup.c \
+	src/libveil/procfs.h src/libveil/procfs.c \
+	src/libveil/sysctl.h src/libveil/sysctl.c \
 	src/libveil/devices.h src/libveil/devices.c \
 	src/libveil/rootfs.h src/libveil/rootfs.c \
 	src/libveil/process.h src/libveil/process.c \
+	src/libveil/seccomp-filter.h src/libveil/seccomp.c \
+	src/libveil/cpusched.h src/libveil/cpusched.c \
 	src/libveil/terminal.h src/libveil/terminal.c \
+	src/libveil/hooks.h src/libveil/hooks.c \
 	src/libveil/init.h src/libveil/init.c \
-	src/libveil/container.h src/libveil/container.c
+	src/libveil/cgroup.h src/libveil/cgroup-internal.h src/libveil/cgroup.c \
+	src/libveil/cgroup-v1.c src/libveil/cgroup-v2.c \
+	src/libveil/cgroup-resources.h src/libveil/cgroup-resources.c src/libveil/cgroup-apply.c \
+	src/libveil/cgroup-devices-bpf.c \
+	src/libveil/container.h src/libveil/container.c \
+	src/libveil/container-cgroup.c \
+	src/libveil/exec.h src/libveil/exec.c
 src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS)

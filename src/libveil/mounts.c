@@ -1,4 +1,6 @@
 #include "config.h"
+#include "copyup.h"
+#include "idmap-mount.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -45,7 +47,41 @@ static const mount_flag flag_table[] = {
     {"norelatime", true, MS_RELATIME},
     {"strictatime", false, MS_STRICTATIME},
     {"nostrictatime", true, MS_STRICTATIME},
+    {"nosymfollow", false, MS_NOSYMFOLLOW},
+    {"symfollow", true, MS_NOSYMFOLLOW},
     {"defaults", false, 0},
+};
+
+/* The recursive forms go to mount_setattr(2), which applies them to a whole tree at once. */
+static const struct {
+  const char *name;
+  bool clear;
+  uint64_t attr;
+} rec_table[] = {
+    {"rro", false, MOUNT_ATTR_RDONLY},
+    {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},
+    {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},
+    {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},
+    {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+/* Access time is one mode, not independent bits: mount_setattr wants MOUNT_ATTR__ATIME cleared
+ * and one mode set.  The "no"/clearing forms fall back to the kernel default, relatime (as
+ * mount(2) does when no atime flag is given). */
+static const struct {
+  const char *name;
+  uint64_t mode;
+} rec_atime_table[] = {
+    {"rrelatime", MOUNT_ATTR_RELATIME},       {"rnorelatime", MOUNT_ATTR_RELATIME},
+    {"rnoatime", MOUNT_ATTR_NOATIME},         {"ratime", MOUNT_ATTR_RELATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
 static const struct {
@@ -98,6 +134,33 @@ int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error
       out->recursive |= opt[0] == 'r';
       continue;
     }
+    if (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap")) {
+      *(opt[0] == 'r' ? &out->ridmap : &out->idmap) = true;
+      continue;
+    }
+    if (!strcmp(opt, "tmpcopyup")) {
+      out->tmpcopyup = true;
+      continue;
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(rec_table) && !known; k++) {
+      if (strcmp(rec_table[k].name, opt))
+        continue;
+      known = true;
+      if (rec_table[k].clear) {
+        out->rec_clr |= rec_table[k].attr;
+        out->rec_set &= ~rec_table[k].attr;
+      } else {
+        out->rec_set |= rec_table[k].attr;
+        out->rec_clr &= ~rec_table[k].attr;
+      }
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(rec_atime_table) && !known; k++) {
+      if (strcmp(rec_atime_table[k].name, opt))
+        continue;
+      known = true;
+      out->has_rec_atime = true;
+      out->rec_atime = rec_atime_table[k].mode;
+    }
     for (size_t k = 0; k < ARRAY_SIZE(flag_table) && !known; k++) {
       if (strcmp(flag_table[k].name, opt))
         continue;
@@ -117,6 +180,8 @@ int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error
       return veil_fail(err, ENOMEM, "mount options");
     }
   }
+  out->remount = out->flags & MS_REMOUNT;
+  out->flags &= ~(unsigned long)MS_REMOUNT;
   return 0;
 }
 
@@ -230,21 +295,133 @@ static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
   return 0;
 }
 
-static int bind_mount(mount_ctx *ctx, const char *field, const char *source, const char *dest,
+/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it. */
+static int bind_attach(mount_ctx *ctx, const oci_mount *m, const char *field, const char *source,
+                       const char *target, int tfd, const mount_opts *o, veil_error *err)
+{
+  cleanup_close int userns = -1;
+
+  if (!o->idmap && !o->ridmap && !m->uid_mappings_len && !m->gid_mappings_len) {
+    if (mount(source, target, NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
+      return veil_fail(err, errno, "%s: bind %s", field, source);
+    return 0;
+  }
+  /* mappings without "idmap" still mean an idmapped mount (runc does the same) */
+  userns = idmap_mount_userns(m, ctx->userns, field, err);
+  if (userns < 0)
+    return -1;
+  if (idmap_bind(source, userns, o->recursive, o->ridmap, tfd, field, err) < 0) {
+    /* the clone must be idmapped from the host's user namespace, which the init has left */
+    if (ctx->userns && err->errnum == EPERM)
+      veil_fail(err, EPERM,
+                "%s: idmapped mounts are not supported yet in a container with a user "
+                "namespace",
+                field);
+    return -1;
+  }
+  return 0;
+}
+
+static int bind_mount(mount_ctx *ctx, const oci_mount *m, const char *field, const char *source,
                       bool dir, int *tfd, char target[FD_PATH_SIZE], const mount_opts *o,
                       veil_error *err)
 {
-  unsigned long extra = o->flags & ~(unsigned long)MS_REMOUNT;
-
-  if (mount(source, target, NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
-    return veil_fail(err, errno, "%s: bind %s", field, source);
-  if (extra) {
-    if (reopen_target(ctx, dest, dir, tfd, target, err) < 0)
+  if (bind_attach(ctx, m, field, source, target, *tfd, o, err) < 0)
+    return -1;
+  /* sync, dirsync and mand belong to the superblock, which a bind shares with the host */
+  if (o->flags & ~(unsigned long)(MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK)) {
+    if (reopen_target(ctx, m->destination, dir, tfd, target, err) < 0)
       return -1;
     unsigned long keep = ctx->userns ? locked_flags(target) & ~(unsigned long)MS_RDONLY : 0;
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra | keep, NULL) < 0)
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | o->flags | keep, NULL) < 0)
       return veil_fail(err, errno, "%s: remount bind of %s", field, source);
   }
+  return 0;
+}
+
+/* "remount": change the mount that is already at the destination. */
+static int remount_existing(mount_ctx *ctx, const char *field, const char *type, const char *target,
+                            const mount_opts *o, veil_error *err)
+{
+  unsigned long flags = MS_REMOUNT | o->flags;
+
+  if (o->bind) {
+    flags |= MS_BIND;
+    if (ctx->userns)
+      flags |= locked_flags(target) & ~(unsigned long)MS_RDONLY;
+  }
+  if (mount(NULL, target, type[0] ? type : NULL, flags, o->bind ? NULL : o->data) < 0)
+    return veil_fail(err, errno, "%s: remount", field);
+  return 0;
+}
+
+/* The recursive forms: mount_setattr(AT_RECURSIVE) reaches every mount below the destination,
+ * which a bind remount cannot. */
+static int set_recursive_attrs(mount_ctx *ctx, const char *field, const char *dest, bool dir,
+                               int *tfd, char target[FD_PATH_SIZE], const mount_opts *o,
+                               veil_error *err)
+{
+  struct mount_attr attr;
+
+  if (!o->rec_set && !o->rec_clr && !o->has_rec_atime)
+    return 0;
+  if (reopen_target(ctx, dest, dir, tfd, target, err) < 0)
+    return -1;
+  memset(&attr, 0, sizeof(attr));
+  attr.attr_set = o->rec_set;
+  attr.attr_clr = o->rec_clr;
+  if (o->has_rec_atime) {
+    attr.attr_clr |= MOUNT_ATTR__ATIME;
+    attr.attr_set |= o->rec_atime;
+  }
+  if (mount_setattr(*tfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+    return veil_fail(err, errno, "%s: set recursive mount attributes on %s", field, dest);
+  return 0;
+}
+
+/* A filesystem mount (tmpfs, proc, ...); with tmpcopyup the tmpfs gets a copy of the directory
+ * it covers, read through an fd opened before the mount hid it. */
+static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *tfd,
+                    char target[FD_PATH_SIZE], const mount_opts *o, veil_error *err)
+{
+  const char *type = m->type ? m->type : "";
+  const char *source = m->source && *m->source ? m->source : type;
+  cleanup_close int below = -1, top = -1;
+  unsigned long flags = o->flags;
+  int rc;
+
+  if (o->tmpcopyup) {
+    below = openat(*tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (below < 0)
+      return veil_fail(err, errno, "%s: open %s to copy it up", field, m->destination);
+    flags &= ~(unsigned long)MS_RDONLY; /* until the copy is in */
+  }
+  rc = mount(source, target, type, flags, o->data);
+  if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
+    /* sysfs needs a network namespace of our own; share the host's read-only instead. */
+    rc = mount("/sys", target, NULL, MS_BIND | MS_REC, NULL);
+    if (rc == 0 && (o->flags & MS_RDONLY)) {
+      if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
+        return -1;
+      rc = mount(NULL, target, NULL,
+                 MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(target) & ~MS_RDONLY), NULL);
+    }
+  }
+  if (rc < 0)
+    return veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
+                     m->destination);
+  if (below < 0)
+    return 0;
+  if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
+    return -1;
+  top = openat(*tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0)
+    return veil_fail(err, errno, "%s: open the new %s", field, m->destination);
+  if (copyup_tree(below, top, err) < 0)
+    return veil_error_prefix(err, "%s", field);
+  if ((o->flags & MS_RDONLY) &&
+      mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | o->flags, NULL) < 0)
+    return veil_fail(err, errno, "%s: remount %s read-only", field, m->destination);
   return 0;
 }
 
@@ -356,6 +533,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   cleanup_close int tfd = -1;
   cleanup_free char *src = NULL;
   const char *type = m->type ? m->type : "";
+  bool idmapped;
   int rc = -1;
 
   snprintf(field, sizeof(field), "mounts[%zu]", i);
@@ -365,9 +543,18 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     return -1;
   if (!strcmp(type, "bind"))
     o.bind = true;
+  idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
+  if (idmapped && (!o.bind || o.remount)) {
+    veil_fail(err, 0, "%s.options: idmapped mounts are made of bind mounts only", field);
+    goto out;
+  }
+  if (o.tmpcopyup && (strcmp(type, "tmpfs") || o.remount)) {
+    veil_fail(err, 0, "%s.options: tmpcopyup needs a new tmpfs", field);
+    goto out;
+  }
 
   bool dir = true;
-  if (o.bind) {
+  if (o.bind && !o.remount) {
     struct stat st;
     if (!m->source) {
       veil_fail(err, 0, "%s.source: required for a bind mount", field);
@@ -387,31 +574,20 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   }
   fd_path(target, tfd);
 
-  if (o.bind) {
-    rc = bind_mount(ctx, field, src, m->destination, dir, &tfd, target, &o, err);
-  } else if (!strcmp(type, "cgroup")) {
+  if (o.remount)
+    rc = remount_existing(ctx, field, type, target, &o, err);
+  else if (o.bind)
+    rc = bind_mount(ctx, m, field, src, dir, &tfd, target, &o, err);
+  else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
-  } else {
-    const char *source = m->source && *m->source ? m->source : type;
-    rc = mount(source, target, type, o.flags & ~(unsigned long)MS_REMOUNT, o.data);
-    if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
-      /* sysfs needs a network namespace of our own; share the host's read-only instead. */
-      rc = mount("/sys", target, NULL, MS_BIND | MS_REC, NULL);
-      if (rc == 0 && (o.flags & MS_RDONLY)) {
-        rc = reopen_target(ctx, m->destination, true, &tfd, target, err);
-        if (rc == 0)
-          rc = mount(NULL, target, NULL,
-                     MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(target) & ~MS_RDONLY), NULL);
-      }
-    }
-    if (rc < 0)
-      veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
-                m->destination);
-  }
+  else
+    rc = fs_mount(ctx, m, field, &tfd, target, &o, err);
   if (rc == 0 && o.propagation &&
       (reopen_target(ctx, m->destination, dir, &tfd, target, err) < 0 ||
        mount(NULL, target, NULL, o.propagation, NULL) < 0))
     rc = err->msg ? -1 : veil_fail(err, errno, "%s: set propagation of %s", field, m->destination);
+  if (rc == 0)
+    rc = set_recursive_attrs(ctx, field, m->destination, dir, &tfd, target, &o, err);
   if (rc == 0) {
     const char *d = m->destination;
     while (*d == '/')
@@ -426,6 +602,12 @@ out:
 
 int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err)
 {
+  /* A label we cannot apply must not be dropped silently: the mounts would run unconfined. */
+  if (cfg->linux && cfg->linux->mount_label && *cfg->linux->mount_label) {
+    if (access("/sys/fs/selinux/enforce", F_OK) < 0)
+      return veil_fail(err, 0, "linux.mountLabel: SELinux is not enabled on this host");
+    return veil_fail(err, 0, "linux.mountLabel: SELinux labels are not supported by veil");
+  }
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (mount_one(ctx, i, &cfg->mounts[i], err) < 0)
       return -1;

@@ -3,6 +3,7 @@
 #define VEIL_MOUNTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "oci.h"
@@ -12,6 +13,14 @@ typedef struct mount_opts {
   unsigned long propagation; /* MS_SHARED/MS_SLAVE/... (| MS_REC) applied after the mount */
   bool bind;
   bool recursive;
+  bool remount;   /* change the mount already at the destination instead of adding one */
+  bool idmap;     /* idmapped bind mount: only the top mount ("idmap") ... */
+  bool ridmap;    /* ... or every mount of the tree ("ridmap") */
+  bool tmpcopyup; /* a tmpfs starts with a copy of what the rootfs has at the destination */
+  /* The recursive forms ("rro", "rnosuid", ...): mount_setattr(AT_RECURSIVE) on the new tree.
+   * rec_atime is the MOUNT_ATTR_* access-time mode when has_rec_atime. */
+  uint64_t rec_set, rec_clr, rec_atime;
+  bool has_rec_atime;
   char *data; /* everything the table does not know, comma-joined, passed to the fs */
 } mount_opts;
 

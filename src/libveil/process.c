@@ -1,4 +1,6 @@
 #include "config.h"
+#include "cpusched.h"
+#include "log.h"
 #include "process.h"
 #include "util.h"
 
@@ -91,18 +93,115 @@ int process_make_cwd(const oci_process *p, veil_error *err)
 }
 
 #ifdef HAVE_CAPS
+/* libcap also takes numbers and any case ("12", "cap_kill"); the spec's names are CAP_*. */
+static int cap_lookup(const char *name, cap_value_t *v)
+{
+  if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
+    return -1;
+  for (const char *s = name; *s; s++)
+    if (islower((unsigned char)*s))
+      return -1;
+  return cap_from_name(name, v);
+}
+
+static int caps_check(const oci_capabilities *c, veil_error *err)
+{
+  const struct {
+    const char *field;
+    char **names;
+    size_t n;
+  } sets[] = {
+      {"bounding", c->bounding, c->bounding_len},
+      {"effective", c->effective, c->effective_len},
+      {"inheritable", c->inheritable, c->inheritable_len},
+      {"permitted", c->permitted, c->permitted_len},
+      {"ambient", c->ambient, c->ambient_len},
+  };
+
+  for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
+    for (size_t i = 0; i < sets[s].n; i++) {
+      cap_value_t v;
+      if (cap_lookup(sets[s].names[i], &v) < 0)
+        return veil_fail(err, 0, "process.capabilities.%s: unknown capability \"%s\"",
+                         sets[s].field, sets[s].names[i]);
+      /* libcap knows it but this kernel does not: there is nothing to grant or drop, and
+       * configs written for newer kernels must keep working (runc does the same) */
+      if (v > cap_max_bits() - 1)
+        veil_warn("process.capabilities.%s: %s is not supported by this kernel, ignored",
+                  sets[s].field, sets[s].names[i]);
+    }
+  return 0;
+}
+#endif
+
+/* This host has neither LSM; applying a label is not implemented, so a config that asks for
+ * one is refused rather than run unconfined without a word. */
+static bool lsm_enabled(const char *path, const char *want)
+{
+  char buf[8] = "";
+  FILE *f = fopen(path, "re");
+
+  if (!f)
+    return false;
+  if (!fgets(buf, sizeof(buf), f))
+    buf[0] = '\0';
+  fclose(f);
+  return !want || !strncmp(buf, want, strlen(want));
+}
+
+int process_validate(const oci_process *p, veil_error *err)
+{
+#ifdef HAVE_CAPS
+  if (p->capabilities && caps_check(p->capabilities, err) < 0)
+    return -1;
+#endif
+  if (p->apparmor_profile && *p->apparmor_profile) {
+    if (!lsm_enabled("/sys/module/apparmor/parameters/enabled", "Y"))
+      return veil_fail(err, 0, "process.apparmorProfile: AppArmor is not enabled on this host");
+    return veil_fail(err, 0,
+                     "process.apparmorProfile: applying AppArmor profiles is not "
+                     "implemented in veil");
+  }
+  if (p->selinux_label && *p->selinux_label) {
+    if (!lsm_enabled("/sys/fs/selinux/enforce", NULL))
+      return veil_fail(err, 0, "process.selinuxLabel: SELinux is not enabled on this host");
+    return veil_fail(err, 0,
+                     "process.selinuxLabel: applying SELinux labels is not "
+                     "implemented in veil");
+  }
+  return sched_validate(p, err);
+}
+
+#ifdef HAVE_CAPS
+/* The config's spelling (libcap prints "cap_kill"), for messages. */
+static const char *cap_upper(cap_value_t v, char *buf, size_t size)
+{
+  char *name = cap_to_name(v);
+
+  snprintf(buf, size, "%s", name ? name : "?");
+  cap_free(name);
+  for (char *s = buf; *s; s++)
+    *s = (char)toupper((unsigned char)*s);
+  return buf;
+}
+
 static int cap_list(const char *field, char **names, size_t n, cap_value_t *out, size_t *out_n,
                     veil_error *err)
 {
   *out_n = 0;
   for (size_t i = 0; i < n; i++) {
     cap_value_t v;
-    if (cap_from_name(names[i], &v) < 0)
+    if (cap_lookup(names[i], &v) < 0)
       return veil_fail(err, 0, "process.capabilities.%s: unknown capability \"%s\"", field,
                        names[i]);
     if (v > cap_max_bits() - 1)
-      continue; /* newer than this kernel: nothing to grant or drop */
-    out[(*out_n)++] = v;
+      continue; /* newer than this kernel: nothing to grant or drop (warned at create) */
+    /* duplicates once: the caller's array holds each capability at most once */
+    bool dup = false;
+    for (size_t k = 0; k < *out_n && !dup; k++)
+      dup = out[k] == v;
+    if (!dup && *out_n < CAP_LAST_CAP + 64)
+      out[(*out_n)++] = v;
   }
   return 0;
 }
@@ -110,6 +209,7 @@ static int cap_list(const char *field, char **names, size_t n, cap_value_t *out,
 static int caps_bounding(const oci_capabilities *c, veil_error *err)
 {
   cap_value_t keep[CAP_LAST_CAP + 64];
+  char name[64];
   size_t n;
 
   if (cap_list("bounding", c->bounding, c->bounding_len, keep, &n, err) < 0)
@@ -119,7 +219,8 @@ static int caps_bounding(const oci_capabilities *c, veil_error *err)
     for (size_t i = 0; i < n && !wanted; i++)
       wanted = keep[i] == v;
     if (!wanted && prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-      return veil_fail(err, errno, "process.capabilities.bounding: drop %s", cap_to_name(v));
+      return veil_fail(err, errno, "process.capabilities.bounding: drop %s",
+                       cap_upper(v, name, sizeof(name)));
   }
   return 0;
 }
@@ -127,6 +228,7 @@ static int caps_bounding(const oci_capabilities *c, veil_error *err)
 static int caps_apply(const oci_capabilities *c, veil_error *err)
 {
   cap_value_t vals[CAP_LAST_CAP + 64];
+  char name[64];
   size_t n;
   cap_t caps = cap_init();
   int rc = -1;
@@ -150,7 +252,11 @@ static int caps_apply(const oci_capabilities *c, veil_error *err)
     goto out;
   for (size_t i = 0; i < n; i++) {
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, vals[i], 0, 0) < 0) {
-      veil_fail(err, errno, "process.capabilities.ambient: raise %s", cap_to_name(vals[i]));
+      int e = errno;
+      /* the kernel's rule: an ambient capability must be permitted and inheritable */
+      veil_fail(err, e, "process.capabilities.ambient: raise %s%s",
+                cap_upper(vals[i], name, sizeof(name)),
+                e == EPERM ? " (it must be in permitted and inheritable too)" : "");
       goto out;
     }
   }
@@ -272,16 +378,30 @@ int process_find_executable(const oci_process *p, char **path, veil_error *err)
   return exec_fail(err, first_err, arg);
 }
 
-int process_exec(const oci_process *p, const char *path, veil_error *err)
+int process_exec(const oci_process *p, const char *path, int listen_fds, veil_error *err)
 {
   cleanup_free char **argv = calloc(p->args_len + 1, sizeof(char *));
-  cleanup_free char **envp = calloc(p->env_len + 1, sizeof(char *));
+  cleanup_free char **envp = calloc(p->env_len + 3, sizeof(char *));
+  char fds_var[32], pid_var[32];
+  size_t n = 0;
 
   if (!argv || !envp)
     return veil_fail(err, ENOMEM, "exec");
   memcpy(argv, p->args, p->args_len * sizeof(char *));
-  if (p->env_len)
-    memcpy(envp, p->env, p->env_len * sizeof(char *));
+  for (size_t i = 0; i < p->env_len; i++) {
+    /* socket activation: ours replace any the config carried, which would name other fds */
+    if (listen_fds > 0 &&
+        (!strncmp(p->env[i], "LISTEN_FDS=", 11) || !strncmp(p->env[i], "LISTEN_PID=", 11)))
+      continue;
+    envp[n++] = p->env[i];
+  }
+  if (listen_fds > 0) {
+    /* the process that reads them is this one after execve: its pid in the container */
+    snprintf(fds_var, sizeof(fds_var), "LISTEN_FDS=%d", listen_fds);
+    snprintf(pid_var, sizeof(pid_var), "LISTEN_PID=%d", (int)getpid());
+    envp[n++] = fds_var;
+    envp[n++] = pid_var;
+  }
   execve(path, argv, envp);
   return exec_fail(err, errno, p->args[0]);
 }

@@ -7,6 +7,9 @@
 #include "error.h"
 #include "oci.h"
 
+/* In the parent, before anything exists: capability names (a name this kernel lacks is a
+ * warning), LSM labels, scheduler, I/O priority and cpu lists. */
+int process_validate(const oci_process *p, veil_error *err);
 /* While still privileged (before pivot the rlimits, after it the rest). */
 int process_set_rlimits(const oci_process *p, veil_error *err);
 int process_set_oom_score_adj(const oci_process *p, veil_error *err);
@@ -19,7 +22,8 @@ int process_enter_cwd(const oci_process *p, veil_error *err);
 /* Resolves args[0] through PATH from process.env; the error is what clients show users:
  * exec "/nonexistent": no such file or directory. */
 int process_find_executable(const oci_process *p, char **path, veil_error *err);
-/* Does not return on success. */
-int process_exec(const oci_process *p, const char *path, veil_error *err);
+/* Does not return on success.  listen_fds > 0 adds LISTEN_FDS and LISTEN_PID (systemd socket
+ * activation passed through, as runc does). */
+int process_exec(const oci_process *p, const char *path, int listen_fds, veil_error *err);
 
 #endif

@@ -40,8 +40,9 @@ int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, veil_error *err)
     /* pivot_root(".", ".") stacks the old root under the new one; detach it right away. */
     if (syscall(SYS_pivot_root, ".", ".") < 0)
       return veil_fail(err, errno, "pivot_root %s", rootfs);
-    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-      return veil_fail(err, errno, "make the old root a slave");
+    /* The old root is already a recursive slave (rootfs_prepare), so detaching it cannot reach
+     * the host.  A mount(".", MS_SLAVE | MS_REC) here would hit the new root instead ("."
+     * does not cross onto the stacked old root) and undo the propagation of config mounts. */
     if (umount2(".", MNT_DETACH) < 0)
       return veil_fail(err, errno, "detach the old root");
   }
@@ -97,7 +98,7 @@ static int mask_paths(const oci_linux *l, veil_error *err)
       continue;
     }
     if (nullfd < 0 && (nullfd = open_verified_null(err)) < 0)
-      return -1;
+      return veil_error_prefix(err, "linux.maskedPaths[%zu]", i);
     fd_path(nullpath, nullfd);
     if (mount(nullpath, target, NULL, MS_BIND, NULL) < 0)
       return veil_fail(err, errno, "linux.maskedPaths[%zu]: mask %s", i, p);

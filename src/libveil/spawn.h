@@ -18,9 +18,11 @@ enum sync_type {
   SYNC_USERNS = 1, /* child -> parent: my new user namespace needs its maps */
   SYNC_MAPPED,     /* parent -> child: maps written */
   SYNC_NS_READY,   /* child -> parent: namespaces set up; pid = the init's pid if forked */
-  SYNC_GO,         /* parent -> child: cgroup and runtime hooks done, build the container */
+  SYNC_GO,         /* parent -> child: cgroup done, build the container; pid = the init's */
   SYNC_READY,      /* child -> parent: container built, waiting on exec.fifo */
   SYNC_ERROR,      /* child -> parent: setup failed, text says why */
+  SYNC_HOOKS,      /* child -> parent: mounts done, run prestart and createRuntime */
+  SYNC_HOOKS_DONE, /* parent -> child: they succeeded, go on */
 };
 
 typedef struct sync_msg {

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "cgroup.h"
 #include "state.h"
 #include "util.h"
 
@@ -215,6 +216,14 @@ veil_status state_status(int dirfd, const veil_state_file *s)
     return VEIL_STATUS_CREATING;
   if (!state_init_alive(s))
     return VEIL_STATUS_STOPPED;
+  /* as runc: a frozen cgroup is "paused", a created container's too */
+  if (s->cgroup_paths.len > 0) {
+    cgroup_handle *cg = NULL;
+    bool frozen = cgroup_from_state(s, &cg, NULL) == 0 && cg && cgroup_is_frozen(cg);
+    cgroup_handle_free(cg);
+    if (frozen)
+      return VEIL_STATUS_PAUSED;
+  }
   if (fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
     return VEIL_STATUS_CREATED;
   return VEIL_STATUS_RUNNING;

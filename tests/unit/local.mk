@@ -14,3 +14,10 @@ tests_unit_test_libveil_SOURCES = tests/unit/test-libveil.c
 tests_unit_test_libveil_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_libveil_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-libveil
+
+# linux.resources -> cgroup v1/v2 writes
+check_PROGRAMS += tests/unit/test-cgroup-resources
+tests_unit_test_cgroup_resources_SOURCES = tests/unit/test-cgroup-resources.c
+tests_unit_test_cgroup_resources_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
+tests_unit_test_cgroup_resources_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+TESTS += tests/unit/test-cgroup-resources

@@ -70,6 +70,22 @@ static void test_mount_options(void)
   CHECK("mount options: unknown ones become fs data",
         o.data && !strcmp(o.data, "size=65536k,mode=755"));
   mount_opts_release(&o);
+  {
+    char *more[] = {"rro",         "rnosuid", "rsuid",     "rnoatime", "rrelatime",
+                    "nosymfollow", "ridmap",  "tmpcopyup", "remount",  "rnosymfollow"};
+    CHECK("mount options parse (recursive forms)", mount_opts_parse(more, 10, &o, &err) == 0);
+    CHECK("mount options: rro sets MOUNT_ATTR_RDONLY", o.rec_set & MOUNT_ATTR_RDONLY);
+    CHECK("mount options: rsuid after rnosuid clears it",
+          (o.rec_clr & MOUNT_ATTR_NOSUID) && !(o.rec_set & MOUNT_ATTR_NOSUID));
+    CHECK("mount options: the last atime form wins",
+          o.has_rec_atime && o.rec_atime == MOUNT_ATTR_RELATIME);
+    CHECK("mount options: rnosymfollow", o.rec_set & MOUNT_ATTR_NOSYMFOLLOW);
+    CHECK("mount options: nosymfollow is a mount(2) flag", o.flags & MS_NOSYMFOLLOW);
+    CHECK("mount options: ridmap, tmpcopyup, remount",
+          o.ridmap && !o.idmap && o.tmpcopyup && o.remount && !(o.flags & MS_REMOUNT));
+    CHECK("mount options: none of them is fs data", o.data == NULL);
+    mount_opts_release(&o);
+  }
   CHECK("propagation: private", mount_propagation_flags("private") == MS_PRIVATE);
   CHECK("propagation: runbindable",
         mount_propagation_flags("runbindable") == (MS_UNBINDABLE | MS_REC));

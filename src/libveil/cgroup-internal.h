@@ -1,0 +1,38 @@
+/* veil — what cgroup.c shares with its backends cgroup-v1.c and cgroup-v2.c (not for callers). */
+#ifndef VEIL_CGROUP_INTERNAL_H
+#define VEIL_CGROUP_INTERNAL_H
+
+#include "cgroup.h"
+
+typedef struct cg_dir {
+  char *path;  /* absolute directory of the container's cgroup */
+  char *ctrls; /* v1: the hierarchy's controllers, comma-separated ("cpu,cpuacct", "name=systemd");
+                  v2: "unified" */
+  bool v2;
+  int created; /* trailing path components made by create (0: the directory existed) */
+} cg_dir;
+
+struct cgroup_handle {
+  cgroup_layout layout;
+  cg_dir *dirs;
+  size_t n;
+  int v2fd; /* O_PATH fd of the cgroup2 directory, -1 */
+};
+
+/* file helpers: one write (the kernel takes one value per write), one small read */
+int cg_write(const char *dir, const char *file, const char *value, veil_error *err);
+int cg_read(const char *dir, const char *file, char *buf, size_t size);
+
+/* cgroup-v1.c */
+int cg_v1_init_cpuset(const char *dir, veil_error *err);
+int cg_v1_freeze(const char *dir, bool frozen, veil_error *err);
+bool cg_v1_is_frozen(const char *dir);
+
+/* cgroup-v2.c */
+int cg_v2_enable_controllers(const char *dir);
+int cg_v2_freeze(const char *dir, bool frozen, veil_error *err);
+bool cg_v2_is_frozen(const char *dir);
+/* 1 when this kernel has no cgroup.kill (the caller signals each process instead) */
+int cg_v2_kill(const char *dir, veil_error *err);
+
+#endif

@@ -1,0 +1,76 @@
+/* veil — control groups: layout detection and the per-container manager (DESIGN §2, §3).
+ *
+ * cgroup.c finds the hierarchies (from /proc/self/mountinfo and /proc/self/cgroup), resolves
+ * linux.cgroupsPath in each and keeps what it made; cgroup-v1.c and cgroup-v2.c implement the
+ * operations that differ (freeze, kill, the cpuset setup of new v1 directories). */
+#ifndef VEIL_CGROUP_H
+#define VEIL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "oci.h"
+
+typedef enum { CGROUP_V1, CGROUP_V2, CGROUP_HYBRID } cgroup_layout;
+
+/* Per container: its directory in every hierarchy, and which of them (and of their parents)
+ * this handle's create made. */
+typedef struct cgroup_handle cgroup_handle;
+
+/* The host's layout: only cgroup2 -> V2, only v1 -> V1, both -> HYBRID; no cgroup fs -> error. */
+int cgroup_detect(cgroup_layout *out, veil_error *err);
+
+/* --systemd-cgroup: fails (one line) unless systemd is the host's init. */
+int cgroup_systemd_check(veil_error *err);
+
+/* Resolves linux.cgroupsPath (absolute; relative to veil's own cgroup of each hierarchy; "/veil/ID"
+ * when absent), mkdirs it in every mounted hierarchy (v1: each one; v2 and the hybrid unified one:
+ * one directory) and remembers what it created. */
+int cgroup_create(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err);
+
+cgroup_layout cgroup_handle_layout(const cgroup_handle *h);
+
+/* O_PATH|O_DIRECTORY fd of the cgroup2 directory for CLONE_INTO_CGROUP; -1 if there is none.
+ * Owned by the handle. */
+int cgroup_v2_dirfd(const cgroup_handle *h);
+
+/* Writes pid to cgroup.procs in every hierarchy (0: the calling process). */
+int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err);
+
+/* The directory of controller "memory", "cpu", ..., "name=systemd", or "" (or "unified") for the
+ * cgroup2 one; NULL if the container has none there. */
+const char *cgroup_path(const cgroup_handle *h, const char *controller);
+
+/* True when the leaf directories were made by this container (not a shared, pre-existing one). */
+bool cgroup_owned(const cgroup_handle *h);
+
+/* v1: freezer.state FROZEN/THAWED; v2: cgroup.freeze; both wait until the kernel reports it. */
+int cgroup_freeze(const cgroup_handle *h, bool frozen, veil_error *err);
+bool cgroup_is_frozen(const cgroup_handle *h);
+
+/* Host pids of every process in the container's cgroup and its sub-cgroups; *pids malloc'd. */
+int cgroup_pids(const cgroup_handle *h, pid_t **pids, size_t *n, veil_error *err);
+
+/* Signals every process: v2 SIGKILL through cgroup.kill; otherwise freeze, signal each, thaw. */
+int cgroup_kill_all(const cgroup_handle *h, int sig, veil_error *err);
+
+/* Kills what is left (only in directories it created), removes what create made (EBUSY retried
+ * for a bounded time) and never a directory it did not create.  Frees h. */
+int cgroup_destroy(cgroup_handle *h, veil_error *err);
+
+/* state.json: s->cgroup_paths gets controller -> directory ("unified" for cgroup2) and s->flags
+ * gets "cgroup-layout=..." and one "cgroup-created=N:DIR" per directory that create made (N = how
+ * many trailing path components were new). */
+int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err);
+/* *out = NULL (and 0) when the state records no cgroup. */
+int cgroup_from_state(const veil_state_file *s, cgroup_handle **out, veil_error *err);
+
+void cgroup_handle_free(cgroup_handle *h);
+static inline void cgroup_handle_freep(cgroup_handle **h)
+{
+  cgroup_handle_free(*h);
+}
+
+#endif

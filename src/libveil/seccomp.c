@@ -1,0 +1,560 @@
+#include "config.h"
+#include "seccomp-filter.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#ifdef HAVE_SECCOMP
+
+#include <linux/filter.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* The opaque handle behind `void *filter`: libseccomp's context plus what the load needs. */
+typedef struct veil_seccomp {
+  scmp_filter_ctx ctx;
+  bool notify;             /* a SCMP_ACT_NOTIFY rule was added: the load makes a listener */
+  bool wait_killable;      /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (with notify only) */
+  unsigned long raw_flags; /* the other flags, for loading without libseccomp */
+} veil_seccomp;
+
+static const struct {
+  const char *name;
+  uint32_t action; /* the errno (trace message) bits are added to it */
+  bool takes_errno;
+} action_table[] = {
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL, false},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
+};
+
+static const struct {
+  const char *name;
+  enum scmp_compare op;
+} op_table[] = {
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+};
+
+/* The syscall argument registers seccomp sees: args[0] .. args[5]. */
+#define MAX_ARG_INDEX 5
+
+/* `where` is the object holding the fields ("linux.seccomp." or "linux.seccomp.syscalls[3]."),
+ * action_key and errno_key their names in it, so errors point at the field to fix. */
+static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, const char *where,
+                          const char *action_key, const char *errno_key, uint32_t *out,
+                          veil_error *err)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(action_table); i++) {
+    if (strcmp(name, action_table[i].name))
+      continue;
+    if (!action_table[i].takes_errno) {
+      /* the spec: an errno for an action that has none is an error, not ignored */
+      if (has_errno)
+        return veil_fail(err, 0, "%s%s: %s takes no errno", where, errno_key, name);
+      *out = action_table[i].action;
+      return 0;
+    }
+    if (!has_errno)
+      errno_ret = EPERM;
+    /* the kernel keeps 16 bits: a larger value would silently become another errno */
+    if (errno_ret > 0xffff)
+      return veil_fail(err, 0, "%s%s: %u is out of range (0-65535)", where, errno_key, errno_ret);
+    *out = action_table[i].action | errno_ret;
+    return 0;
+  }
+  return veil_fail(err, 0, "%s%s: unknown seccomp action \"%s\"", where, action_key, name);
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's token; 0 when unknown. */
+static uint32_t resolve_arch(const char *name)
+{
+  static const char prefix[] = "SCMP_ARCH_";
+  char lower[32];
+  size_t n;
+
+  if (strncmp(name, prefix, sizeof(prefix) - 1))
+    return 0;
+  name += sizeof(prefix) - 1;
+  n = strlen(name);
+  if (n == 0 || n >= sizeof(lower))
+    return 0;
+  for (size_t i = 0; i <= n; i++)
+    lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+  return seccomp_arch_resolve_name(lower);
+}
+
+static int add_architectures(veil_seccomp *f, const oci_seccomp *s, veil_error *err)
+{
+  for (size_t i = 0; i < s->architectures_len; i++) {
+    const char *name = s->architectures[i] ? s->architectures[i] : "";
+    uint32_t arch = resolve_arch(name);
+    int rc;
+
+    if (!arch)
+      return veil_fail(err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
+                       name);
+    /* the native architecture is always in a new filter: listing it again is fine */
+    rc = seccomp_arch_add(f->ctx, arch);
+    if (rc < 0 && rc != -EEXIST)
+      return veil_fail(err, -rc, "linux.seccomp.architectures[%zu]: add %s", i, name);
+  }
+  return 0;
+}
+
+static int set_flags(veil_seccomp *f, const oci_seccomp *s, veil_error *err)
+{
+  static const struct {
+    const char *name;
+    enum scmp_filter_attr attr; /* 0: not a libseccomp attribute */
+    unsigned long flag;
+  } flag_table[] = {
+      {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
+      {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
+      {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+      {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+  };
+
+  for (size_t i = 0; i < s->flags_len; i++) {
+    const char *name = s->flags[i] ? s->flags[i] : "";
+    size_t k;
+
+    for (k = 0; k < ARRAY_SIZE(flag_table); k++)
+      if (!strcmp(name, flag_table[k].name))
+        break;
+    if (k == ARRAY_SIZE(flag_table))
+      return veil_fail(err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, name);
+    if (flag_table[k].flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
+      /* libseccomp 2.5 has no attribute for it: seccomp_filter_load sets it itself */
+      f->wait_killable = true;
+      continue;
+    }
+    f->raw_flags |= flag_table[k].flag;
+    int rc = seccomp_attr_set(f->ctx, flag_table[k].attr, 1);
+    if (rc < 0)
+      return veil_fail(err, -rc, "linux.seccomp.flags[%zu]: %s", i, name);
+  }
+  return 0;
+}
+
+/* The comparisons of one syscalls[] entry, checked once for all its names. */
+static int build_args(const oci_seccomp_syscall *sc, size_t i, struct scmp_arg_cmp **out,
+                      bool *repeated, veil_error *err)
+{
+  cleanup_free struct scmp_arg_cmp *cmp = NULL;
+  unsigned seen = 0;
+
+  *out = NULL;
+  *repeated = false;
+  if (sc->args_len == 0)
+    return 0;
+  cmp = calloc(sc->args_len, sizeof(*cmp));
+  if (!cmp)
+    return veil_fail(err, ENOMEM, "linux.seccomp.syscalls[%zu].args", i);
+  for (size_t a = 0; a < sc->args_len; a++) {
+    const oci_seccomp_arg *arg = &sc->args[a];
+    size_t k;
+
+    if (arg->index > MAX_ARG_INDEX)
+      return veil_fail(err, 0,
+                       "linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0-%d)", i,
+                       a, arg->index, MAX_ARG_INDEX);
+    for (k = 0; k < ARRAY_SIZE(op_table); k++)
+      if (arg->op && !strcmp(arg->op, op_table[k].name))
+        break;
+    if (k == ARRAY_SIZE(op_table))
+      return veil_fail(err, 0,
+                       "linux.seccomp.syscalls[%zu].args[%zu].op: unknown seccomp operator \"%s\"",
+                       i, a, arg->op ? arg->op : "");
+    if (seen & (1u << arg->index))
+      *repeated = true;
+    seen |= 1u << arg->index;
+    /* SCMP_CMP_MASKED_EQ: (arg & value) == valueTwo; the others ignore datum_b */
+    cmp[a].arg = arg->index;
+    cmp[a].op = op_table[k].op;
+    cmp[a].datum_a = arg->value;
+    cmp[a].datum_b = arg->value_two;
+  }
+  *out = steal_pointer(&cmp);
+  return 0;
+}
+
+static int add_rule(veil_seccomp *f, uint32_t action, int nr, const oci_seccomp_syscall *sc,
+                    const struct scmp_arg_cmp *cmp, bool repeated, const char *name, size_t i,
+                    veil_error *err)
+{
+  int rc = 0;
+
+  if (!repeated) {
+    rc = seccomp_rule_add_array(f->ctx, action, nr, (unsigned)sc->args_len, cmp);
+  } else {
+    /* libseccomp refuses two comparisons of one argument in a rule (EINVAL); runc adds one
+     * rule per comparison instead, and the profiles written for it count on that */
+    for (size_t a = 0; a < sc->args_len && rc == 0; a++)
+      rc = seccomp_rule_add_array(f->ctx, action, nr, 1, &cmp[a]);
+  }
+  if (rc < 0)
+    return veil_fail(err, -rc, "linux.seccomp.syscalls[%zu]: add the rule for \"%s\"", i, name);
+  return 0;
+}
+
+static int add_syscalls(veil_seccomp *f, const oci_seccomp *s, uint32_t default_action,
+                        veil_error *err)
+{
+  for (size_t i = 0; i < s->syscalls_len; i++) {
+    const oci_seccomp_syscall *sc = &s->syscalls[i];
+    cleanup_free struct scmp_arg_cmp *cmp = NULL;
+    char where[64];
+    uint32_t action;
+    bool repeated;
+
+    snprintf(where, sizeof(where), "linux.seccomp.syscalls[%zu].", i);
+    if (resolve_action(sc->action ? sc->action : "", sc->has_errno_ret, sc->errno_ret, where,
+                       "action", "errnoRet", &action, err) < 0)
+      return -1;
+    if (build_args(sc, i, &cmp, &repeated, err) < 0)
+      return -1;
+    if (action == SCMP_ACT_NOTIFY) {
+      if (!s->listener_path || !*s->listener_path)
+        return veil_fail(
+            err, 0, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY (syscalls[%zu])", i);
+      for (size_t n = 0; n < sc->names_len; n++)
+        if (sc->names[n] && !strcmp(sc->names[n], "sendmsg"))
+          return veil_fail(err, 0,
+                           "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for "
+                           "sendmsg (veil hands the listener fd over with it)",
+                           i);
+    }
+    /* libseccomp refuses a rule that repeats the default action (EACCES): it is a no-op */
+    if (action == default_action)
+      continue;
+    for (size_t n = 0; n < sc->names_len; n++) {
+      const char *name = sc->names[n] ? sc->names[n] : "";
+      int nr = seccomp_syscall_resolve_name(name);
+
+      /* newer than libseccomp (or a typo): no process here can make that syscall by name */
+      if (nr == __NR_SCMP_ERROR)
+        continue;
+      if (add_rule(f, action, nr, sc, cmp, repeated, name, i, err) < 0)
+        return -1;
+      if (action == SCMP_ACT_NOTIFY)
+        f->notify = true;
+    }
+  }
+  return 0;
+}
+
+void seccomp_filter_free(void *filter)
+{
+  veil_seccomp *f = filter;
+
+  if (!f)
+    return;
+  if (f->ctx)
+    seccomp_release(f->ctx);
+  free(f);
+}
+
+int seccomp_filter_build(const oci_seccomp *s, void **filter, veil_error *err)
+{
+  _cleanup_(seccomp_filter_freep) void *handle = NULL;
+  veil_seccomp *f;
+  uint32_t default_action;
+  int rc;
+
+  *filter = NULL;
+  if (resolve_action(s->default_action ? s->default_action : "", s->has_default_errno_ret,
+                     s->default_errno_ret, "linux.seccomp.", "defaultAction", "defaultErrnoRet",
+                     &default_action, err) < 0)
+    return -1;
+  /* every syscall would wait for a listener that only gets its fd through a syscall */
+  if (default_action == SCMP_ACT_NOTIFY)
+    return veil_fail(err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default");
+  if (s->listener_metadata && (!s->listener_path || !*s->listener_path))
+    return veil_fail(err, 0, "linux.seccomp.listenerMetadata: set without listenerPath");
+
+  handle = f = calloc(1, sizeof(*f));
+  if (!f)
+    return veil_fail(err, ENOMEM, "linux.seccomp");
+  f->ctx = seccomp_init(default_action);
+  if (!f->ctx)
+    return veil_fail(err, 0, "linux.seccomp.defaultAction: libseccomp refused %s",
+                     s->default_action);
+  /* no_new_privs is process.noNewPrivileges' to set, not a side effect of the filter; and
+   * with raw return codes a failed load reports the kernel's errno, not ECANCELED */
+  rc = seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (rc == 0)
+    rc = seccomp_attr_set(f->ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+  if (rc < 0)
+    return veil_fail(err, -rc, "linux.seccomp: set up libseccomp");
+  /* architectures first: a rule is added for the architectures the filter has by then */
+  if (add_architectures(f, s, err) < 0 || set_flags(f, s, err) < 0 ||
+      add_syscalls(f, s, default_action, err) < 0)
+    return -1;
+  *filter = steal_pointer(&handle);
+  return 0;
+}
+
+/* libseccomp < 2.6 cannot ask for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: export the program
+ * it generated and install it with seccomp(2) and every flag the load would have used. */
+static int load_raw(veil_seccomp *f, int *notify_fd, veil_error *err)
+{
+  cleanup_close int mfd = memfd_create("veil-seccomp-bpf", MFD_CLOEXEC);
+  cleanup_free struct sock_filter *insns = NULL;
+  unsigned long flags =
+      f->raw_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  off_t size;
+  size_t got = 0;
+  int rc;
+
+  if (mfd < 0)
+    return veil_fail(err, errno, "linux.seccomp: memfd for the filter program");
+  rc = seccomp_export_bpf(f->ctx, mfd);
+  if (rc < 0)
+    return veil_fail(err, -rc, "linux.seccomp: export the filter program");
+  size = lseek(mfd, 0, SEEK_END);
+  if (size <= 0 || size % sizeof(struct sock_filter) ||
+      size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+    return veil_fail(err, E2BIG, "linux.seccomp: filter program of %lld bytes", (long long)size);
+  insns = malloc((size_t)size);
+  if (!insns)
+    return veil_fail(err, ENOMEM, "linux.seccomp: filter program");
+  while (got < (size_t)size) {
+    ssize_t n = pread(mfd, (char *)insns + got, (size_t)size - got, (off_t)got);
+    if (n <= 0)
+      return veil_fail(err, n < 0 ? errno : EIO, "linux.seccomp: read the filter program");
+    got += (size_t)n;
+  }
+  /* the kernel refuses TSYNC with a listener unless it may fail with ESRCH instead */
+  if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+    flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  struct sock_fprog prog = {
+      .len = (unsigned short)((size_t)size / sizeof(struct sock_filter)),
+      .filter = insns,
+  };
+  long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  if (fd < 0)
+    return veil_fail(err, errno, "linux.seccomp: load the filter");
+  *notify_fd = (int)fd;
+  return 0;
+}
+
+int seccomp_filter_load(void *filter, int *notify_fd, veil_error *err)
+{
+  veil_seccomp *f = filter;
+  int rc;
+
+  *notify_fd = -1;
+  if (f->notify && f->wait_killable)
+    return load_raw(f, notify_fd, err);
+  rc = seccomp_load(f->ctx);
+  if (rc < 0)
+    return veil_fail(err, -rc, "linux.seccomp: load the filter");
+  if (f->notify) {
+    rc = seccomp_notify_fd(f->ctx);
+    if (rc < 0)
+      return veil_fail(err, 0, "linux.seccomp: the filter has no listener fd");
+    *notify_fd = rc;
+  }
+  return 0;
+}
+
+static bool filter_notifies(void *filter)
+{
+  return ((veil_seccomp *)filter)->notify;
+}
+
+#else /* !HAVE_SECCOMP */
+
+#define NO_LIBSECCOMP "linux.seccomp: veil was built without libseccomp"
+
+int seccomp_filter_build(const oci_seccomp *s, void **filter, veil_error *err)
+{
+  (void)s;
+  *filter = NULL;
+  return veil_fail(err, 0, NO_LIBSECCOMP);
+}
+
+int seccomp_filter_load(void *filter, int *notify_fd, veil_error *err)
+{
+  (void)filter;
+  *notify_fd = -1;
+  return veil_fail(err, 0, NO_LIBSECCOMP);
+}
+
+void seccomp_filter_free(void *filter)
+{
+  (void)filter;
+}
+
+static bool filter_notifies(void *filter)
+{
+  (void)filter;
+  return false;
+}
+
+#endif /* HAVE_SECCOMP */
+
+int seccomp_prepare(const oci_seccomp *s, void **filter, int *listener_sock, veil_error *err)
+{
+  *filter = NULL;
+  *listener_sock = -1;
+  if (!s)
+    return 0;
+  if (seccomp_filter_build(s, filter, err) < 0)
+    return veil_error_prefix(err, "config.json");
+  /* the spec: listenerPath is ignored unless a rule notifies */
+  if (!filter_notifies(*filter))
+    return 0;
+  *listener_sock = seccomp_listener_connect(s->listener_path, err);
+  if (*listener_sock < 0) {
+    seccomp_filter_free(*filter);
+    *filter = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int seccomp_listener_connect(const char *path, veil_error *err)
+{
+  struct sockaddr_un addr;
+  cleanup_close int fd = -1;
+
+  memset(&addr, 0, sizeof(addr));
+  addr.sun_family = AF_UNIX;
+  if (!path || !*path)
+    return veil_fail(err, 0, "linux.seccomp.listenerPath: empty");
+  if (strlen(path) >= sizeof(addr.sun_path))
+    return veil_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath: %s", path);
+  memcpy(addr.sun_path, path, strlen(path) + 1);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return veil_fail(err, errno, "linux.seccomp.listenerPath: socket");
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return veil_fail(err, errno, "linux.seccomp.listenerPath: connect %s", path);
+  return steal_fd(&fd);
+}
+
+int seccomp_listener_send(int sock, int notify_fd, const char *json, veil_error *err)
+{
+  char control[CMSG_SPACE(sizeof(int))];
+  size_t len = strlen(json), off = 0;
+  struct msghdr msg;
+  struct cmsghdr *cmsg;
+  struct iovec iov;
+
+  memset(&msg, 0, sizeof(msg));
+  memset(control, 0, sizeof(control));
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
+  /* A stream socket may take part of the payload; the rest follows without the fd, which the
+   * spec allows.  sendmsg only: it is the one syscall a SCMP_ACT_NOTIFY rule may not catch.
+   * MSG_NOSIGNAL: a listener that went away is an error to report, not a SIGPIPE. */
+  while (off < len) {
+    iov.iov_base = (char *)json + off;
+    iov.iov_len = len - off;
+    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return veil_fail(err, n < 0 ? errno : EIO, "linux.seccomp.listenerPath: send the seccomp fd");
+    off += (size_t)n;
+    msg.msg_control = NULL;
+    msg.msg_controllen = 0;
+  }
+  return 0;
+}
+
+int seccomp_send_listener(const char *path, int notify_fd, const char *json, veil_error *err)
+{
+  cleanup_close int sock = seccomp_listener_connect(path, err);
+
+  if (sock < 0)
+    return -1;
+  return seccomp_listener_send(sock, notify_fd, json, err);
+}
+
+char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil_error *err)
+{
+  oci_json_writer *w = oci_json_writer_new(false);
+  char *json;
+
+  if (!w) {
+    veil_fail(err, ENOMEM, "linux.seccomp: container process state");
+    return NULL;
+  }
+  oci_json_map_open(w);
+  oci_json_key(w, "ociVersion");
+  oci_json_string(w, OCI_SPEC_VERSION);
+  /* names of the SCM_RIGHTS fds, in their order */
+  oci_json_key(w, "fds");
+  oci_json_array_open(w);
+  oci_json_string(w, "seccompFd");
+  oci_json_array_close(w);
+  oci_json_key(w, "pid");
+  oci_json_int(w, st->pid);
+  if (s && s->listener_metadata) {
+    oci_json_key(w, "metadata");
+    oci_json_string(w, s->listener_metadata);
+  }
+  oci_json_key(w, "state");
+  oci_json_map_open(w);
+  oci_json_key(w, "ociVersion");
+  oci_json_string(w, st->oci_version ? st->oci_version : OCI_SPEC_VERSION);
+  oci_json_key(w, "id");
+  oci_json_string(w, st->id);
+  oci_json_key(w, "status");
+  oci_json_string(w, st->status);
+  if (st->has_pid) {
+    oci_json_key(w, "pid");
+    oci_json_int(w, st->pid);
+  }
+  oci_json_key(w, "bundle");
+  oci_json_string(w, st->bundle);
+  if (st->annotations.len) {
+    oci_json_key(w, "annotations");
+    oci_json_map_open(w);
+    for (size_t i = 0; i < st->annotations.len; i++) {
+      oci_json_key(w, st->annotations.keys[i]);
+      oci_json_string(w, st->annotations.values[i]);
+    }
+    oci_json_map_close(w);
+  }
+  oci_json_map_close(w);
+  oci_json_map_close(w);
+  json = oci_json_writer_finish(w, NULL);
+  if (!json)
+    veil_fail(err, ENOMEM, "linux.seccomp: container process state");
+  return json;
+}

@@ -1,0 +1,439 @@
+#!/usr/bin/env bats
+# cgroups: placement of the init (and of exec'd processes) in linux.cgroupsPath in every
+# hierarchy, ownership and cleanup, pause/resume, ps, kill --all, --systemd-cgroup.
+#
+# The host has v1 hierarchies plus a cgroup2 at /sys/fs/cgroup/unified (hybrid).  The v2 backend
+# is tested inside a private mount namespace that has a cgroup2 mounted on /sys/fs/cgroup (the
+# host's mounts are never touched).  Tests use cgroupsPath below /veiltest-$MARK so that what
+# they count is theirs only (other suites may run meanwhile).
+
+load helpers
+
+setup() {
+	common_setup
+	CGP="veiltest-$MARK"
+}
+
+teardown() {
+	common_teardown
+	# the test's parent cgroup, in every hierarchy (empty by now, or a test already failed)
+	local d
+	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/*/*/"$CGP"; do
+		[ -d "$d" ] || continue
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+}
+
+# The v1 hierarchies and the cgroup2 mounted on this host: "mountpoint" lines.
+cg_mounts() {
+	awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo
+}
+
+need_hybrid() {
+	[ -d /sys/fs/cgroup/freezer ] && grep -q ' - cgroup2 ' /proc/self/mountinfo && return 0
+	skip "needs cgroup v1 hierarchies with a freezer and a cgroup2 (hybrid layout)"
+}
+
+# assert_cgroup PID PATH: PID's cgroup is PATH in every hierarchy mounted here (the v1
+# controllers, named ones and the unified one); and there is at least one v1 and the v2 line.
+assert_cgroup() {
+	local pid=$1 want=$2 line n=0 v2=0 ctrl
+	while IFS= read -r line; do
+		ctrl=${line#*:}
+		ctrl=${ctrl%%:*}
+		case $line in 0::*) v2=1 ;; *) n=$((n + 1)) ;; esac
+		if [ "${line##*:}" != "$want" ]; then
+			echo "pid $pid: '$line', wanted $want" >&2
+			cat "/proc/$pid/cgroup" >&2
+			return 1
+		fi
+	done <"/proc/$pid/cgroup"
+	[ "$n" -gt 0 ] && [ "$v2" -eq 1 ]
+}
+
+# cg_dirs NAME: directories called NAME (or below one) in any hierarchy.
+cg_dirs() {
+	local m
+	for m in $(cg_mounts); do
+		find "$m" -path "*/$1" -type d 2>/dev/null
+		find "$m" -path "*/$1/*" -type d 2>/dev/null
+	done
+}
+
+# counter_args: the init counts in /tmp/c every 50ms; it has a sleeping child.
+counter_args() {
+	set_args sh -c 'sleep 1000 & while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.05; done'
+}
+
+read_counter() {
+	cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null || echo 0
+}
+
+# ---------------------------------------------------------------------------
+# placement (hybrid host)
+
+@test "cgroups: the init is in /veil/ID in every hierarchy by default, before it runs" {
+	need_hybrid
+	create_container
+	pid=$(ctr_pid)
+	# created, not started: no container code has run, and it is in place already
+	assert_cgroup "$pid" "/veil/$ID"
+	jq -e --arg id "$ID" '.cgroupPaths.memory == "/sys/fs/cgroup/memory/veil/" + $id
+		and .cgroupPaths.freezer == "/sys/fs/cgroup/freezer/veil/" + $id
+		and .cgroupPaths.unified == "/sys/fs/cgroup/unified/veil/" + $id' "$ROOT/$ID/state.json"
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	for m in $(cg_mounts); do
+		[ ! -e "$m/veil/$ID" ] || { echo "left behind: $m/veil/$ID" >&2; false; }
+	done
+}
+
+@test "cgroups: an absolute cgroupsPath is used in every hierarchy; delete removes all it made" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/abs"
+	start_container
+	assert_cgroup "$(ctr_pid)" "/$CGP/abs"
+	mapfile -t made < <(jq -r '.cgroupPaths[]' "$ROOT/$ID/state.json" | sort -u)
+	[ "${#made[@]}" -eq "$(cg_mounts | wc -l)" ]
+	for d in "${made[@]}"; do [ -d "$d" ]; done
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	for d in "${made[@]}"; do
+		[ ! -e "$d" ] || { echo "left behind: $d" >&2; false; }
+		# the parent was made for it too
+		[ ! -e "${d%/abs}" ] || { echo "left behind: ${d%/abs}" >&2; false; }
+	done
+}
+
+@test "cgroups: a relative cgroupsPath is below veil's own cgroup of each hierarchy" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "$CGP/rel"
+	create_container
+	pid=$(ctr_pid)
+	# veil runs in the test's cgroups: each of its lines + /$CGP/rel
+	while IFS= read -r line; do
+		h=${line%:*}
+		own=${line##*:}
+		want="${own%/}/$CGP/rel"
+		got=$(grep -F -x "$h:$want" "/proc/$pid/cgroup") || {
+			echo "hierarchy $h: wanted $want in:" >&2
+			cat "/proc/$pid/cgroup" >&2
+			false
+		}
+	done </proc/self/cgroup
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$(cg_dirs "$CGP")" ]
+}
+
+@test "cgroups: a cgroupsPath with .. is refused and nothing is left" {
+	cfg '.linux.cgroupsPath = "/a/../../escape"'
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_one_error_line
+	assert_contains "$stderr" 'linux.cgroupsPath'
+	assert_no_leftovers
+}
+
+@test "cgroups: joining a populated cgroup keeps it (and its processes) on delete" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/pod"
+	# the first container makes the directories and owns them
+	start_container
+	owner=$(ctr_pid)
+	# a second one joins them
+	ID2="${ID}b"
+	vrun run -d --bundle "$BUNDLE" "$ID2"
+	[ "$status" -eq 0 ]
+	second=$(ctr_pid "$ID2")
+	assert_cgroup "$second" "/$CGP/pod"
+	vrun ps -f json "$ID2"
+	[ "$status" -eq 0 ]
+	jq -e --argjson a "$owner" --argjson b "$second" 'index($a) != null and index($b) != null' <<<"$stdout"
+	# kill --all of the joiner must not reach the owner's processes
+	vrun kill --all "$ID2" KILL
+	[ "$status" -eq 0 ]
+	wait_for_exit "$second"
+	vrun delete --force "$ID2"
+	[ "$status" -eq 0 ]
+	process_running "$owner"
+	for m in $(cg_mounts); do [ -d "$m/$CGP/pod" ]; done
+	# the owner's delete removes them
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$(cg_dirs "$CGP")" ]
+}
+
+@test "cgroups: a directory that existed before is not removed by delete" {
+	need_hybrid
+	for m in $(cg_mounts); do mkdir -p "$m/$CGP/pre"; done
+	# a new cpuset is empty: give it the parent's, as a pod manager would
+	for f in cpus mems; do
+		cat "/sys/fs/cgroup/cpuset/cpuset.$f" >"/sys/fs/cgroup/cpuset/$CGP/cpuset.$f"
+		cat "/sys/fs/cgroup/cpuset/cpuset.$f" >"/sys/fs/cgroup/cpuset/$CGP/pre/cpuset.$f"
+	done
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/pre"
+	start_container
+	assert_cgroup "$(ctr_pid)" "/$CGP/pre"
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	for m in $(cg_mounts); do [ -d "$m/$CGP/pre" ]; done
+}
+
+@test "cgroups: exec'd processes join the container's cgroup" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/exec"
+	start_container
+	vrun exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	epid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+	assert_cgroup "$epid" "/$CGP/exec"
+	vrun ps -f json "$ID"
+	jq -e --argjson p "$epid" 'index($p) != null' <<<"$stdout"
+}
+
+# ---------------------------------------------------------------------------
+# pause, resume, ps, kill --all (hybrid host: the v1 freezer)
+
+@test "cgroups: pause freezes the container (state paused), resume thaws it" {
+	need_hybrid
+	counter_args
+	start_container
+	wait_for_file "$BUNDLE/rootfs/tmp/c"
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(state_field status)" = paused ]
+	[ "$(cat "/sys/fs/cgroup/freezer/veil/$ID/freezer.state")" = FROZEN ]
+	a=$(read_counter)
+	sleep 0.4
+	b=$(read_counter)
+	[ "$a" = "$b" ]
+	# paused: pausing again and exec are refused
+	vrun pause "$ID"
+	[ "$status" -ne 0 ]
+	vrun resume "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(state_field status)" = running ]
+	sleep 0.4
+	c=$(read_counter)
+	[ "$c" -gt "$b" ]
+	# resuming a container that is not paused is an error
+	vrun resume "$ID"
+	[ "$status" -ne 0 ]
+	assert_one_error_line
+	assert_contains "$stderr" "not paused"
+}
+
+@test "cgroups: delete --force of a paused container kills it and removes its cgroups" {
+	need_hybrid
+	start_container
+	pid=$(ctr_pid)
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_exit "$pid"
+	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+	assert_no_leftovers
+}
+
+@test "cgroups: ps -f json lists the init and its child (host pids)" {
+	need_hybrid
+	start_container
+	pid=$(ctr_pid)
+	child=$(child_of "$pid")
+	vrun ps --format json "$ID"
+	[ "$status" -eq 0 ]
+	jq -e --argjson a "$pid" --argjson b "$child" \
+		'type == "array" and length == 2 and index($a) != null and index($b) != null' <<<"$stdout"
+}
+
+@test "cgroups: ps (table) keeps ps's header and the container's rows; ps options after the id" {
+	need_hybrid
+	start_container
+	pid=$(ctr_pid)
+	child=$(child_of "$pid")
+	vrun ps "$ID"
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *PID* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	printf '%s\n' "${lines[@]:1}" | awk '{print $2}' | sort >"$BATS_TEST_TMPDIR/got"
+	printf '%s\n' "$pid" "$child" | sort >"$BATS_TEST_TMPDIR/want"
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	vrun ps "$ID" -- -o pid,comm
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *PID*COMMAND* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ $stdout == *sleep* ]]
+	vrun ps -f yaml "$ID"
+	[ "$status" -ne 0 ]
+}
+
+@test "cgroups: kill --all reaches a background child even without a pid namespace" {
+	need_hybrid
+	del_ns pid
+	start_container
+	pid=$(ctr_pid)
+	child=$(child_of "$pid")
+	vrun kill --all "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_exit "$pid"
+	wait_for_exit "$child"
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+}
+
+@test "cgroups: delete kills what is left in the cgroup after the init exited" {
+	need_hybrid
+	del_ns pid
+	# the init exits, its child (in the container's cgroup) stays
+	set_args sh -c 'sleep 1000 & echo $! > /tmp/child; exit 0'
+	start_container 2>/dev/null || true
+	wait_for_file "$BUNDLE/rootfs/tmp/child"
+	wait_for_status "$ID" stopped
+	child=$(jq -r '.[0]' <<<"$(cat "/sys/fs/cgroup/unified/veil/$ID/cgroup.procs" | jq -s .)")
+	process_running "$child"
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_exit "$child"
+	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+}
+
+# ---------------------------------------------------------------------------
+# cleanup
+
+@test "cgroups: 100 create+delete cycles leave no cgroup directory behind" {
+	need_hybrid
+	set_args true
+	before=$(cg_dirs "$CGP" | wc -l)
+	for ((i = 0; i < 100; i++)); do
+		cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/c$i"
+		"$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "c$i" </dev/null >/dev/null 3>&-
+		"$VEIL" --root "$ROOT" delete --force "c$i" </dev/null >/dev/null 3>&-
+	done
+	after=$(cg_dirs "$CGP" | wc -l)
+	[ "$before" -eq 0 ]
+	[ "$after" -eq 0 ] || { cg_dirs "$CGP" >&2; false; }
+}
+
+@test "cgroups: a create that fails leaves no cgroup" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/fail"
+	set_args /no/such/program
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	[ -z "$(cg_dirs "$CGP")" ] || { cg_dirs "$CGP" >&2; false; }
+	assert_no_leftovers
+}
+
+@test "cgroups: --systemd-cgroup fails in one line when PID 1 is not systemd" {
+	[ ! -d /run/systemd/system ] || skip "systemd is running on this host"
+	run_raw --root "$ROOT" --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_one_error_line
+	[ "$stderr" = "veil: --systemd-cgroup: systemd is not running on this host (PID 1 is not systemd)" ]
+	assert_no_leftovers
+	[ -z "$(cg_dirs "$ID")" ]
+}
+
+# ---------------------------------------------------------------------------
+# the cgroup v2 backend: a private cgroup2 on /sys/fs/cgroup in a mount namespace
+
+# in_private_v2 SCRIPT: runs the bash SCRIPT with a cgroup2 mounted on /sys/fs/cgroup (and
+# nothing else there) in a private mount namespace; V is veil with the test's root, and
+# $ROOT $BUNDLE $ID $CGP $VEIL are set.  Output goes to stderr; the status is the script's.
+in_private_v2() {
+	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "this kernel has no cgroup2 mounted"
+	local script='V() { timeout -k 5 60 "$VEIL" --root "$ROOT" "$@"; }
+set -eu
+'$1
+	ROOT=$ROOT BUNDLE=$BUNDLE ID=$ID CGP=$CGP VEIL=$VEIL SCRIPT=$script \
+		unshare -m --propagation private sh -c \
+		'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec bash -c "$SCRIPT"' \
+		>&2 </dev/null 3>&-
+}
+
+@test "cgroups v2: placement, ps, state paths, cleanup of all it made" {
+	in_private_v2 '
+cfgp=$(jq -r .linux.cgroupsPath "$BUNDLE/config.json")
+V run -d --bundle "$BUNDLE" "$ID"
+pid=$(V state "$ID" | jq .pid)
+grep -x "0::/$CGP/v2" /proc/$pid/cgroup
+jq -e ".flags | index(\"cgroup-layout=v2\") != null" "$ROOT/$ID/state.json"
+jq -e --arg p "/sys/fs/cgroup/$CGP/v2" ".cgroupPaths == {unified: \$p}" "$ROOT/$ID/state.json"
+V ps -f json "$ID" | jq -e --argjson p "$pid" "index(\$p) != null and length == 2"
+V delete --force "$ID"
+! [ -e "/sys/fs/cgroup/$CGP" ]
+' || {
+		false
+	}
+} 
+
+@test "cgroups v2: the init is cloned into its cgroup (CLONE_INTO_CGROUP)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/clone"
+	in_private_v2 '
+strace -f -qq -e trace=clone3 -o "$BATS_TEST_TMPDIR/strace" "$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
+grep CLONE_INTO_CGROUP "$BATS_TEST_TMPDIR/strace"
+V exec "$ID" true
+V delete --force "$ID"
+! [ -e "/sys/fs/cgroup/$CGP" ]
+'
+}
+
+@test "cgroups v2: pause and resume through cgroup.freeze" {
+	counter_args
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/freeze"
+	in_private_v2 '
+V run -d --bundle "$BUNDLE" "$ID"
+for i in $(seq 100); do [ -s "$BUNDLE/rootfs/tmp/c" ] && break; sleep 0.05; done
+V pause "$ID"
+[ "$(V state "$ID" | jq -r .status)" = paused ]
+grep -x "frozen 1" "/sys/fs/cgroup/$CGP/freeze/cgroup.events"
+a=$(cat "$BUNDLE/rootfs/tmp/c"); sleep 0.4; b=$(cat "$BUNDLE/rootfs/tmp/c")
+[ "$a" = "$b" ]
+V resume "$ID"
+[ "$(V state "$ID" | jq -r .status)" = running ]
+sleep 0.4; c=$(cat "$BUNDLE/rootfs/tmp/c")
+[ "$c" -gt "$b" ]
+! V resume "$ID"
+V pause "$ID"
+V delete --force "$ID"
+! [ -e "/sys/fs/cgroup/$CGP" ]
+'
+}
+
+@test "cgroups v2: kill --all uses cgroup.kill and reaches a child outside the pid namespace" {
+	del_ns pid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/kill"
+	in_private_v2 '
+V run -d --bundle "$BUNDLE" "$ID"
+pid=$(V state "$ID" | jq .pid)
+for i in $(seq 100); do [ "$(wc -l < "/sys/fs/cgroup/$CGP/kill/cgroup.procs")" -ge 2 ] && break; sleep 0.05; done
+child=$(grep -vx "$pid" "/sys/fs/cgroup/$CGP/kill/cgroup.procs")
+V kill --all "$ID" KILL
+for i in $(seq 100); do [ -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ] || break; sleep 0.05; done
+! [ -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ]
+! kill -0 "$child" 2>/dev/null || grep -q "^State:.*Z" /proc/$child/status
+V delete "$ID"
+! [ -e "/sys/fs/cgroup/$CGP" ]
+'
+}
+
+@test "cgroups v2: create/delete cycles and a failing create leave nothing" {
+	set_args true
+	in_private_v2 '
+for i in $(seq 20); do
+	jq --arg p "/$CGP/c$i" ".linux.cgroupsPath = \$p" "$BUNDLE/config.json" > "$BUNDLE/c.json"
+	mv "$BUNDLE/c.json" "$BUNDLE/config.json"
+	V create --bundle "$BUNDLE" "c$i" >/dev/null
+	V delete --force "c$i"
+done
+! [ -e "/sys/fs/cgroup/$CGP" ]
+jq ".process.args = [\"/no/such/program\"]" "$BUNDLE/config.json" > "$BUNDLE/c.json"
+mv "$BUNDLE/c.json" "$BUNDLE/config.json"
+! V create --bundle "$BUNDLE" "$ID"
+! [ -e "/sys/fs/cgroup/$CGP" ]
+'
+}

@@ -1,0 +1,375 @@
+#!/usr/bin/env bats
+# Mounts: every option of config.md's table, bind/rbind, propagation, the
+# recursive (mount_setattr) forms, idmapped mounts, tmpcopyup, relative
+# destinations, fs data; linux.rootfsPropagation, maskedPaths,
+# readonlyPaths, root.readonly, mountLabel.
+
+load helpers
+
+setup() {
+	common_setup
+	HOSTMNTS="$BATS_TEST_TMPDIR/hostmnts"
+	: >"$HOSTMNTS"
+}
+
+teardown() {
+	local m
+	# host mounts a test made for its sources, innermost first
+	[ ! -s "$HOSTMNTS" ] || tac "$HOSTMNTS" | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	common_teardown
+}
+
+# host_tmpfs DIR: a tmpfs on DIR on the host (undone in teardown).
+host_tmpfs() {
+	mkdir -p "$1"
+	mount -t tmpfs tmpfs "$1"
+	echo "$1" >>"$HOSTMNTS"
+}
+
+# add_mount JSON: append one entry to .mounts.
+add_mount() {
+	cfg '.mounts += [$m]' --argjson m "$1"
+}
+
+# run_sh SCRIPT: run the container with "sh -c SCRIPT"; it must succeed.
+run_sh() {
+	set_args sh -c "$1"
+	vrun run --bundle "$BUNDLE" "$ID"
+	if [ "$status" -ne 0 ]; then
+		echo "container failed (exit $status): $stderr" >&2
+		return 1
+	fi
+}
+
+# mi_line DEST: the line of $stdout (a mountinfo dump) whose mount point is
+# DEST (the last one: the top mount).
+mi_line() {
+	awk -v d="$1" '$5 == d { l = $0 } END { print l }' <<<"$stdout"
+}
+
+# mnt_opts DEST / super_opts DEST / optional_fields DEST
+mnt_opts() { mi_line "$1" | awk '{ print $6 }'; }
+super_opts() { mi_line "$1" | awk '{ print $NF }'; }
+optional_fields() { mi_line "$1" | sed 's/ - .*//' | cut -d' ' -f7-; }
+
+# has_opt LIST WORD: WORD is one of the comma-separated LIST.
+has_opt() {
+	case ",$1," in *",$2,"*) return 0 ;; esac
+	echo "option $2 not in: $1" >&2
+	return 1
+}
+lacks_opt() {
+	case ",$1," in *",$2,"*)
+		echo "option $2 unexpectedly in: $1" >&2
+		return 1
+		;;
+	esac
+}
+
+@test "mounts: ro, nosuid, nodev, noexec on a tmpfs show in mountinfo" {
+	add_mount '{"destination":"/mnt/x","type":"tmpfs","source":"tmpfs","options":["noexec","nosuid","nodev","ro"]}'
+	run_sh 'cat /proc/self/mountinfo; touch /mnt/x/f 2>/dev/null && echo WROTE; true'
+	o=$(mnt_opts /mnt/x)
+	for w in ro nosuid nodev noexec; do has_opt "$o" "$w"; done
+	[[ $stdout != *WROTE* ]]
+}
+
+@test "mounts: rw, suid, dev, exec undo their opposites (last one wins)" {
+	add_mount '{"destination":"/mnt/x","type":"tmpfs","options":["ro","nosuid","nodev","noexec","rw","suid","dev","exec"]}'
+	run_sh 'cat /proc/self/mountinfo'
+	o=$(mnt_opts /mnt/x)
+	has_opt "$o" rw
+	for w in ro nosuid nodev noexec; do lacks_opt "$o" "$w"; done
+}
+
+@test "mounts: sync, dirsync and async; mand and nomand are accepted" {
+	add_mount '{"destination":"/mnt/s","type":"tmpfs","options":["sync","dirsync","mand"]}'
+	add_mount '{"destination":"/mnt/a","type":"tmpfs","options":["sync","async","mand","nomand"]}'
+	run_sh 'cat /proc/self/mountinfo'
+	s=$(super_opts /mnt/s)
+	has_opt "$s" sync
+	has_opt "$s" dirsync
+	lacks_opt "$(super_opts /mnt/a)" sync
+}
+
+@test "mounts: the atime family (noatime, relatime, strictatime, nodiratime and the clearing forms)" {
+	add_mount '{"destination":"/mnt/noatime","type":"tmpfs","options":["noatime"]}'
+	add_mount '{"destination":"/mnt/relatime","type":"tmpfs","options":["relatime"]}'
+	add_mount '{"destination":"/mnt/strict","type":"tmpfs","options":["strictatime"]}'
+	add_mount '{"destination":"/mnt/nodir","type":"tmpfs","options":["nodiratime"]}'
+	add_mount '{"destination":"/mnt/atime","type":"tmpfs","options":["noatime","atime"]}'
+	add_mount '{"destination":"/mnt/dir","type":"tmpfs","options":["nodiratime","diratime"]}'
+	add_mount '{"destination":"/mnt/nostrict","type":"tmpfs","options":["strictatime","nostrictatime"]}'
+	add_mount '{"destination":"/mnt/norel","type":"tmpfs","options":["relatime","norelatime"]}'
+	run_sh 'cat /proc/self/mountinfo'
+	has_opt "$(mnt_opts /mnt/noatime)" noatime
+	has_opt "$(mnt_opts /mnt/relatime)" relatime
+	o=$(mnt_opts /mnt/strict)
+	lacks_opt "$o" relatime
+	lacks_opt "$o" noatime
+	has_opt "$(mnt_opts /mnt/nodir)" nodiratime
+	lacks_opt "$(mnt_opts /mnt/atime)" noatime
+	lacks_opt "$(mnt_opts /mnt/dir)" nodiratime
+	# without strictatime the kernel default, relatime, applies
+	has_opt "$(mnt_opts /mnt/nostrict)" relatime
+	[ -n "$(mi_line /mnt/norel)" ]
+}
+
+@test "mounts: nosymfollow stops symlinks, symfollow undoes it" {
+	add_mount '{"destination":"/mnt/ns","type":"tmpfs","options":["nosymfollow"]}'
+	add_mount '{"destination":"/mnt/sf","type":"tmpfs","options":["nosymfollow","symfollow"]}'
+	run_sh 'cat /proc/self/mountinfo
+		for d in ns sf; do echo hi >/mnt/$d/t; ln -s t /mnt/$d/l; cat /mnt/$d/l >/dev/null 2>&1 && echo "$d:FOLLOWED"; done; true'
+	has_opt "$(mnt_opts /mnt/ns)" nosymfollow
+	lacks_opt "$(mnt_opts /mnt/sf)" nosymfollow
+	[[ $stdout != *ns:FOLLOWED* ]]
+	[[ $stdout == *sf:FOLLOWED* ]]
+}
+
+@test "mounts: remount changes the mount already at the destination" {
+	add_mount '{"destination":"/mnt/r","type":"tmpfs","options":["size=1m"]}'
+	add_mount '{"destination":"/mnt/r","type":"tmpfs","options":["remount","ro","nosuid"]}'
+	run_sh 'cat /proc/self/mountinfo'
+	[ "$(grep -c ' /mnt/r ' <<<"$stdout")" -eq 1 ]
+	has_opt "$(mnt_opts /mnt/r)" ro
+	has_opt "$(mnt_opts /mnt/r)" nosuid
+}
+
+@test "mounts: unknown options are fs data (tmpfs size=1m)" {
+	add_mount '{"destination":"/mnt/x","type":"tmpfs","options":["size=1m","mode=700"]}'
+	run_sh 'cat /proc/self/mountinfo; df -k /mnt/x | tail -1; stat -c "mode=%a" /mnt/x'
+	has_opt "$(super_opts /mnt/x)" size=1024k
+	has_opt "$(super_opts /mnt/x)" mode=700
+	[[ $stdout == *mode=700* ]]
+}
+
+@test "mounts: bind of a host directory, read-only" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo hostdata >"$BATS_TEST_TMPDIR/src/f"
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR/src" '{destination:"/mnt/d",type:"bind",source:$s,options:["bind","ro"]}')"
+	run_sh 'cat /mnt/d/f; cat /proc/self/mountinfo; echo x >/mnt/d/g && echo WROTE; true'
+	[[ $stdout == *hostdata* ]]
+	has_opt "$(mnt_opts /mnt/d)" ro
+	[[ $stdout != *WROTE* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/src/g" ]
+}
+
+@test "mounts: bind of a host file creates the target as a file" {
+	echo filedata >"$BATS_TEST_TMPDIR/hostfile"
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR/hostfile" '{destination:"/etc/sub/bound",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'cat /etc/sub/bound; [ -f /etc/sub/bound ] && echo ISFILE; [ -d /etc/sub ] && echo PARENTDIR'
+	[[ $stdout == *filedata* ]]
+	[[ $stdout == *ISFILE* ]]
+	[[ $stdout == *PARENTDIR* ]]
+	# the mount point left in the rootfs is an (empty) regular file
+	[ -f "$BUNDLE/rootfs/etc/sub/bound" ]
+	[ ! -s "$BUNDLE/rootfs/etc/sub/bound" ]
+}
+
+@test "mounts: rbind shows a submount, bind does not" {
+	local src=$BATS_TEST_TMPDIR/src
+	mkdir -p "$src"
+	host_tmpfs "$src/sub"
+	echo insub >"$src/sub/f"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/r",type:"bind",source:$s,options:["rbind"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/b",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'cat /mnt/r/sub/f; ls /mnt/b/sub | wc -l'
+	[ "${lines[0]}" = insub ]
+	[ "${lines[1]}" -eq 0 ]
+}
+
+@test "mounts: propagation options (shared, slave, private, unbindable) show in mountinfo" {
+	local src=$BATS_TEST_TMPDIR/src
+	# a shared source: "slave" makes the bind a slave of its peer group
+	host_tmpfs "$src"
+	mount --make-shared "$src"
+	for p in shared slave private unbindable; do
+		add_mount "$(jq -nc --arg s "$src" --arg p "$p" '{destination:("/mnt/"+$p),type:"bind",source:$s,options:["bind",$p]}')"
+	done
+	# rshared on an rbind reaches the submount too
+	host_tmpfs "$src/sub"
+	mount --make-private "$src/sub"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/rs",type:"bind",source:$s,options:["rbind","rshared"]}')"
+	run_sh 'cat /proc/self/mountinfo'
+	[[ $(optional_fields /mnt/shared) == *shared:* ]]
+	[[ $(optional_fields /mnt/slave) == *master:* ]]
+	[[ $(optional_fields /mnt/slave) != *shared:* ]]
+	[[ $(optional_fields /mnt/private) != *shared:* ]]
+	[[ $(optional_fields /mnt/private) != *master:* ]]
+	[[ $(optional_fields /mnt/unbindable) == *unbindable* ]]
+	[[ $(optional_fields /mnt/rs/sub) == *shared:* ]]
+}
+
+@test "mounts: rro on an rbind makes the submount read-only too (ro does not)" {
+	local src=$BATS_TEST_TMPDIR/src
+	mkdir -p "$src"
+	host_tmpfs "$src/sub"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/rro",type:"bind",source:$s,options:["rbind","rro"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/ro",type:"bind",source:$s,options:["rbind","ro"]}')"
+	run_sh 'cat /proc/self/mountinfo; touch /mnt/rro/sub/f 2>/dev/null && echo WROTE-RRO; touch /mnt/ro/sub/g && echo WROTE-RO'
+	has_opt "$(mnt_opts /mnt/rro)" ro
+	has_opt "$(mnt_opts /mnt/rro/sub)" ro
+	has_opt "$(mnt_opts /mnt/ro)" ro
+	has_opt "$(mnt_opts /mnt/ro/sub)" rw
+	[[ $stdout != *WROTE-RRO* ]]
+	[[ $stdout == *WROTE-RO* ]]
+	# the host's submount stays writable
+	touch "$src/sub/host"
+}
+
+@test "mounts: recursive attribute forms reach every submount (rnosuid rnodev rnoexec rnoatime rnodiratime rnosymfollow)" {
+	local src=$BATS_TEST_TMPDIR/src
+	mkdir -p "$src"
+	host_tmpfs "$src/sub"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/r",type:"bind",source:$s,options:["rbind","rnosuid","rnodev","rnoexec","rnoatime","rnodiratime","rnosymfollow"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/u",type:"bind",source:$s,options:["rbind","rnosuid","rsuid","rnodev","rdev","rnoexec","rexec","rnodiratime","rdiratime","rnosymfollow","rsymfollow","rro","rrw","rstrictatime"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/rel",type:"bind",source:$s,options:["rbind","rnoatime","rrelatime"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/at",type:"bind",source:$s,options:["rbind","rnoatime","ratime"]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/ns",type:"bind",source:$s,options:["rbind","rstrictatime","rnostrictatime","rnorelatime"]}')"
+	run_sh 'cat /proc/self/mountinfo'
+	for m in /mnt/r /mnt/r/sub; do
+		o=$(mnt_opts $m)
+		for w in nosuid nodev noexec noatime nodiratime nosymfollow; do has_opt "$o" "$w"; done
+	done
+	o=$(mnt_opts /mnt/u/sub)
+	for w in nosuid nodev noexec nodiratime nosymfollow ro relatime noatime; do lacks_opt "$o" "$w"; done
+	has_opt "$(mnt_opts /mnt/rel/sub)" relatime
+	lacks_opt "$(mnt_opts /mnt/at/sub)" noatime
+	has_opt "$(mnt_opts /mnt/ns/sub)" relatime
+}
+
+# An idmapped mount shows an on-disk id N as the host id that the mapping
+# gives to "container" id N (the kernel's and runc's reading of the maps).
+@test "mounts: idmapped bind mount (uidMappings/gidMappings) shows mapped owners" {
+	local src=$BATS_TEST_TMPDIR/idsrc
+	mkdir -p "$src"
+	chmod a+x "$BATS_TEST_TMPDIR"
+	touch "$src/owned1000" "$src/owned0"
+	chown 1000:1001 "$src/owned1000"
+	chown 0:0 "$src/owned0"
+	# on-disk 1000 -> 0
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/id",type:"bind",source:$s,options:["bind","idmap"],
+		uidMappings:[{containerID:1000,hostID:0,size:1}],gidMappings:[{containerID:1001,hostID:0,size:1}]}')"
+	# on-disk 0 -> 1000 (mappings alone, without "idmap", also make an idmapped mount)
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/id2",type:"bind",source:$s,options:["bind"],
+		uidMappings:[{containerID:0,hostID:1000,size:1}],gidMappings:[{containerID:0,hostID:1001,size:1}]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/plain",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'stat -c "id=%u:%g" /mnt/id/owned1000; stat -c "id2=%u:%g" /mnt/id2/owned0
+		stat -c "plain=%u:%g" /mnt/plain/owned1000; grep " /mnt/id " /proc/self/mountinfo'
+	[[ $stdout == *id=0:0* ]]
+	[[ $stdout == *id2=1000:1001* ]]
+	[[ $stdout == *plain=1000:1001* ]]
+	[[ $stdout == *idmapped* ]]
+	# the host's view is unchanged
+	[ "$(stat -c %u:%g "$src/owned1000")" = 1000:1001 ]
+	[ "$(stat -c %u:%g "$src/owned0")" = 0:0 ]
+}
+
+@test "mounts: ridmap idmaps the submounts of an rbind, idmap only the top" {
+	local src=$BATS_TEST_TMPDIR/idsrc
+	mkdir -p "$src"
+	host_tmpfs "$src/sub"
+	touch "$src/sub/owned"
+	chown 1000:1000 "$src/sub/owned"
+	local maps='uidMappings:[{containerID:1000,hostID:0,size:1}],gidMappings:[{containerID:1000,hostID:0,size:1}]'
+	add_mount "$(jq -nc --arg s "$src" "{destination:\"/mnt/r\",type:\"bind\",source:\$s,options:[\"rbind\",\"ridmap\"],$maps}")"
+	add_mount "$(jq -nc --arg s "$src" "{destination:\"/mnt/t\",type:\"bind\",source:\$s,options:[\"rbind\",\"idmap\"],$maps}")"
+	run_sh 'stat -c "r=%u" /mnt/r/sub/owned; stat -c "t=%u" /mnt/t/sub/owned'
+	[[ $stdout == *r=0* ]]
+	[[ $stdout == *t=1000* ]]
+}
+
+@test "mounts: idmap without mappings and without a user namespace is an error naming the mount" {
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR" '{destination:"/mnt/id",type:"bind",source:$s,options:["bind","idmap"]}')"
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_contains "$stderr" "mounts[7]"
+	assert_contains "$stderr" "uidMappings"
+	assert_no_leftovers
+}
+
+@test "mounts: tmpcopyup copies the rootfs directory into the new tmpfs" {
+	mkdir -p "$BUNDLE/rootfs/opt/data/deep"
+	echo one >"$BUNDLE/rootfs/opt/data/a"
+	echo two >"$BUNDLE/rootfs/opt/data/deep/b"
+	ln -s a "$BUNDLE/rootfs/opt/data/link"
+	chmod 0751 "$BUNDLE/rootfs/opt/data"
+	chown 7:8 "$BUNDLE/rootfs/opt/data/a"
+	add_mount '{"destination":"/opt/data","type":"tmpfs","options":["tmpcopyup","nosuid"]}'
+	run_sh 'grep " /opt/data " /proc/self/mountinfo; cat /opt/data/a /opt/data/deep/b; readlink /opt/data/link
+		stat -c "a=%u:%g" /opt/data/a; stat -c "dir=%a" /opt/data; echo new >/opt/data/new'
+	[[ $stdout == *" - tmpfs "* ]]
+	[[ $stdout == *one*two* ]]
+	[[ $stdout == *$'\n'a$'\n'* ]]
+	[[ $stdout == *a=7:8* ]]
+	[[ $stdout == *dir=751* ]]
+	# the write went to the tmpfs, not to the rootfs
+	[ ! -e "$BUNDLE/rootfs/opt/data/new" ]
+}
+
+@test "mounts: a relative destination is relative to the container's /" {
+	add_mount '{"destination":"mnt/rel","type":"tmpfs","options":["size=2m"]}'
+	run_sh 'cat /proc/self/mountinfo'
+	has_opt "$(super_opts /mnt/rel)" size=2048k
+}
+
+@test "mounts: linux.rootfsPropagation shared and private on /" {
+	cfg '.linux.rootfsPropagation = "shared"'
+	run_sh 'cat /proc/self/mountinfo'
+	[[ $(optional_fields /) == *shared:* ]]
+	cfg '.linux.rootfsPropagation = "private"'
+	ID=${ID}b
+	run_sh 'cat /proc/self/mountinfo'
+	[[ $(optional_fields /) != *shared:* ]]
+	[[ $(optional_fields /) != *master:* ]]
+}
+
+@test "mounts: linux.maskedPaths: a file reads empty, a directory is empty and read-only" {
+	echo secret >"$BUNDLE/rootfs/etc/secret"
+	mkdir -p "$BUNDLE/rootfs/etc/secretdir"
+	echo secret >"$BUNDLE/rootfs/etc/secretdir/f"
+	cfg '.linux.maskedPaths += ["/etc/secret", "/etc/secretdir", "/does/not/exist"]'
+	run_sh 'echo "file=[$(cat /etc/secret)]"; echo "dir=[$(ls -A /etc/secretdir)]"; touch /etc/secretdir/x 2>/dev/null && echo WROTE; stat -c "%t:%T" /etc/secret'
+	[[ $stdout == *"file=[]"* ]]
+	[[ $stdout == *"dir=[]"* ]]
+	[[ $stdout != *WROTE* ]]
+	[[ $stdout == *1:3* ]]
+	[ "$(cat "$BUNDLE/rootfs/etc/secret")" = secret ]
+}
+
+@test "mounts: linux.readonlyPaths: writes fail there" {
+	mkdir -p "$BUNDLE/rootfs/etc/rodir"
+	cfg '.linux.readonlyPaths += ["/etc/rodir"]'
+	run_sh 'touch /etc/rodir/x 2>/dev/null && echo WROTE; touch /etc/rwok && echo RW-OK; cat /proc/self/mountinfo'
+	[[ $stdout != *WROTE* ]]
+	[[ $stdout == *RW-OK* ]]
+	has_opt "$(mnt_opts /etc/rodir)" ro
+}
+
+@test "mounts: root.readonly makes / read-only" {
+	cfg '.root.readonly = true'
+	run_sh 'touch /x 2>/dev/null && echo WROTE; cat /proc/self/mountinfo; touch /tmp/y 2>/dev/null && echo TMPWROTE; true'
+	[[ $stdout != *WROTE* ]]
+	has_opt "$(mnt_opts /)" ro
+	[ ! -e "$BUNDLE/rootfs/x" ]
+}
+
+@test "mounts: linux.mountLabel is refused without SELinux, with one clear line" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled on this host"
+	cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_one_error_line
+	assert_contains "$stderr" "linux.mountLabel: SELinux is not enabled on this host"
+	assert_no_leftovers
+}
+
+@test "mounts: an idmapped mount in a container with a user namespace fails with a clear error (not supported yet)" {
+	userns_config
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR" '{destination:"/tmp",type:"bind",source:$s,options:["bind","idmap"]}')"
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_one_error_line
+	assert_contains "$stderr" "mounts[7]: idmapped mounts are not supported yet in a container with a user namespace"
+	assert_no_leftovers
+}
