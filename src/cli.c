@@ -10,9 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-int cli_fail(const veil_error *err)
+int cli_fail(veil_error *err)
 {
   veil_log(VEIL_LOG_ERROR, "%s", err && err->msg ? err->msg : "unknown error");
+  veil_error_clear(err);
   return 1;
 }
 

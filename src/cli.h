@@ -22,8 +22,8 @@ typedef struct veil_command {
   int (*run)(const veil_globals *g, int argc, char **argv);
 } veil_command;
 
-/* Reports err (stderr and --log) and returns the exit status 1. */
-int cli_fail(const veil_error *err);
+/* Reports err (stderr and --log), clears it and returns the exit status 1. */
+int cli_fail(veil_error *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* getopt_long over a command's flags.  Returns the option's val, -1 at the end; an unknown
@@ -47,6 +47,8 @@ int cmd_exec(const veil_globals *g, int argc, char **argv);
 int cmd_pause(const veil_globals *g, int argc, char **argv);
 int cmd_resume(const veil_globals *g, int argc, char **argv);
 int cmd_ps(const veil_globals *g, int argc, char **argv);
+int cmd_update(const veil_globals *g, int argc, char **argv);
+int cmd_events(const veil_globals *g, int argc, char **argv);
 int cmd_unimplemented(const veil_globals *g, int argc, char **argv);
 
 /* create and run share their flags */

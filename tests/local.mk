@@ -21,6 +21,10 @@ EXTRA_DIST += \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \
 	tests/run-bats \
+	tests/hooks.bats \
+	tests/seccomp.bats \
+	tests/helpers/seccomp-listener.c \
+	tests/run-sanitizers \
 	tests/cfgedit \
 	contrib/mkbundle \
 	tests/bench/run-bench \
