@@ -7,8 +7,7 @@
 /* pause and resume take the same arguments: one container id. */
 static int pause_resume(const veil_globals *g, int argc, char **argv, bool pause)
 {
-  static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *cmd = pause ? "pause" : "resume";
   veil_error err = VEIL_ERROR_INIT;
   int c;

@@ -15,6 +15,15 @@ setup() {
 }
 
 teardown() {
+	# a test that failed while its container was paused: thaw it, or nothing in it can die
+	local f
+	for f in /sys/fs/cgroup/freezer/veil/"$ID"*/freezer.state \
+		/sys/fs/cgroup/freezer/"$CGP"/*/freezer.state; do
+		[ -e "$f" ] && echo THAWED >"$f" 2>/dev/null
+	done
+	for f in /sys/fs/cgroup/unified/"$CGP"/*/cgroup.freeze; do
+		[ -e "$f" ] && echo 0 >"$f" 2>/dev/null
+	done
 	common_teardown
 	# the test's parent cgroup, in every hierarchy (empty by now, or a test already failed)
 	local d
@@ -348,15 +357,16 @@ in_private_v2() {
 	local script='V() { timeout -k 5 60 "$VEIL" --root "$ROOT" "$@"; }
 set -eu
 '$1
-	ROOT=$ROOT BUNDLE=$BUNDLE ID=$ID CGP=$CGP VEIL=$VEIL SCRIPT=$script \
+	ROOT=$ROOT BUNDLE=$BUNDLE ID=$ID CGP=$CGP VEIL=$VEIL BATS_TEST_TMPDIR=$BATS_TEST_TMPDIR \
+		SCRIPT=$script \
 		unshare -m --propagation private sh -c \
 		'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec bash -c "$SCRIPT"' \
 		>&2 </dev/null 3>&-
 }
 
 @test "cgroups v2: placement, ps, state paths, cleanup of all it made" {
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/v2"
 	in_private_v2 '
-cfgp=$(jq -r .linux.cgroupsPath "$BUNDLE/config.json")
 V run -d --bundle "$BUNDLE" "$ID"
 pid=$(V state "$ID" | jq .pid)
 grep -x "0::/$CGP/v2" /proc/$pid/cgroup
@@ -364,21 +374,19 @@ jq -e ".flags | index(\"cgroup-layout=v2\") != null" "$ROOT/$ID/state.json"
 jq -e --arg p "/sys/fs/cgroup/$CGP/v2" ".cgroupPaths == {unified: \$p}" "$ROOT/$ID/state.json"
 V ps -f json "$ID" | jq -e --argjson p "$pid" "index(\$p) != null and length == 2"
 V delete --force "$ID"
-! [ -e "/sys/fs/cgroup/$CGP" ]
-' || {
-		false
-	}
-} 
+[ ! -e "/sys/fs/cgroup/$CGP" ]
+'
+}
 
 @test "cgroups v2: the init is cloned into its cgroup (CLONE_INTO_CGROUP)" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/clone"
 	in_private_v2 '
-strace -f -qq -e trace=clone3 -o "$BATS_TEST_TMPDIR/strace" "$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
-grep CLONE_INTO_CGROUP "$BATS_TEST_TMPDIR/strace"
+strace -qq -e trace=clone3 -o "$BATS_TEST_TMPDIR/strace" "$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
+grep -q CLONE_INTO_CGROUP "$BATS_TEST_TMPDIR/strace"
 V exec "$ID" true
 V delete --force "$ID"
-! [ -e "/sys/fs/cgroup/$CGP" ]
+[ ! -e "/sys/fs/cgroup/$CGP" ]
 '
 }
 
@@ -397,10 +405,10 @@ V resume "$ID"
 [ "$(V state "$ID" | jq -r .status)" = running ]
 sleep 0.4; c=$(cat "$BUNDLE/rootfs/tmp/c")
 [ "$c" -gt "$b" ]
-! V resume "$ID"
+if V resume "$ID"; then exit 1; fi
 V pause "$ID"
 V delete --force "$ID"
-! [ -e "/sys/fs/cgroup/$CGP" ]
+[ ! -e "/sys/fs/cgroup/$CGP" ]
 '
 }
 
@@ -414,10 +422,10 @@ for i in $(seq 100); do [ "$(wc -l < "/sys/fs/cgroup/$CGP/kill/cgroup.procs")" -
 child=$(grep -vx "$pid" "/sys/fs/cgroup/$CGP/kill/cgroup.procs")
 V kill --all "$ID" KILL
 for i in $(seq 100); do [ -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ] || break; sleep 0.05; done
-! [ -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ]
-! kill -0 "$child" 2>/dev/null || grep -q "^State:.*Z" /proc/$child/status
+[ ! -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ]
+if kill -0 "$child" 2>/dev/null; then grep -q "^State:.*Z" /proc/$child/status; fi
 V delete "$ID"
-! [ -e "/sys/fs/cgroup/$CGP" ]
+[ ! -e "/sys/fs/cgroup/$CGP" ]
 '
 }
 
@@ -430,10 +438,10 @@ for i in $(seq 20); do
 	V create --bundle "$BUNDLE" "c$i" >/dev/null
 	V delete --force "c$i"
 done
-! [ -e "/sys/fs/cgroup/$CGP" ]
+[ ! -e "/sys/fs/cgroup/$CGP" ]
 jq ".process.args = [\"/no/such/program\"]" "$BUNDLE/config.json" > "$BUNDLE/c.json"
 mv "$BUNDLE/c.json" "$BUNDLE/config.json"
-! V create --bundle "$BUNDLE" "$ID"
-! [ -e "/sys/fs/cgroup/$CGP" ]
+if V create --bundle "$BUNDLE" "$ID"; then exit 1; fi
+[ ! -e "/sys/fs/cgroup/$CGP" ]
 '
 }

@@ -12,6 +12,8 @@ EXTRA_DIST += \
 	tests/exec.bats \
 	tests/mounts.bats \
 	tests/devices.bats \
+	tests/resources.bats \
+	tests/cgroups.bats \
 	tests/sysctl.bats \
 	tests/security.bats \
 	tests/process.bats \

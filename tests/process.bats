@@ -272,6 +272,15 @@ sched_field() {
 	need_tools
 	chrt -f 10 true 2>/dev/null || skip "this host refuses SCHED_FIFO (chrt -f 10 failed)"
 	set_args vtool sched
+	# v1 cpu with RT group scheduling: a new cgroup has no realtime runtime, so the container
+	# gets some from a parent that has it (what runc needs too)
+	local rtp=/sys/fs/cgroup/cpu/veiltest-$MARK
+	if [ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]; then
+		mkdir "$rtp"
+		echo 20000 >"$rtp/cpu.rt_runtime_us"
+		cfg '.linux.cgroupsPath = $p | .linux.resources.cpu.realtimeRuntime = 10000' \
+			--arg p "/veiltest-$MARK/rt"
+	fi
 	cfg '.process.scheduler = {policy: "SCHED_FIFO", priority: 10,
 	                           flags: ["SCHED_FLAG_RESET_ON_FORK"]}'
 	run_ctr
@@ -283,6 +292,7 @@ sched_field() {
 	ID=${ID}b run_ctr
 	[ "$(sched_field policy)" = 2 ]
 	[ "$(sched_field priority)" = 20 ]
+	[ ! -d "$rtp" ] || rmdir "$rtp"
 	[ "$(sched_field flags)" = 0 ]
 }
 

@@ -139,8 +139,16 @@ static int apply_v2(const cgroup_handle *h, const oci_resources *r, veil_error *
     p[i] = (planned){&w[i], dir};
   }
   /* devices first, like runc: nothing below is reachable through a device node meanwhile */
-  if (r->devices && cgroup_devices_bpf_apply(dir, r->devices, r->devices_len, err) < 0)
-    goto out;
+  if (r->devices) {
+    oci_device_cgroup *rules = NULL;
+    size_t nrules = 0;
+    if (cgroup_devices_effective(r, &rules, &nrules, err) < 0)
+      goto out;
+    int bad = cgroup_devices_bpf_apply(dir, rules, nrules, err);
+    free(rules);
+    if (bad < 0)
+      goto out;
+  }
   rc = write_all(p, n, err);
 out:
   cgroup_writes_free(w, n);
@@ -233,4 +241,40 @@ int cgroup_resources_apply(const cgroup_handle *h, const oci_resources *r, veil_
   default:
     return apply_v1(h, r, false, err);
   }
+}
+
+int cgroup_resources_apply_linux(const cgroup_handle *h, const oci_linux *l, veil_error *err)
+{
+  cleanup_free oci_device_cgroup *devs = NULL;
+  oci_resources r;
+  size_t n = 0;
+
+  if (!l || !l->resources)
+    return 0;
+  r = *l->resources;
+  /* the nodes of linux.devices are usable in the container (runc does the same): an allow rule
+   * each, after the config's own rules */
+  if (r.devices && l->devices_len) {
+    devs = calloc(r.devices_len + l->devices_len, sizeof(*devs));
+    if (!devs)
+      return veil_fail(err, ENOMEM, "linux.resources.devices");
+    if (r.devices_len)
+      memcpy(devs, r.devices, r.devices_len * sizeof(*devs));
+    n = r.devices_len;
+    for (size_t i = 0; i < l->devices_len; i++) {
+      const oci_device *d = &l->devices[i];
+      if (!d->type || (d->type[0] != 'c' && d->type[0] != 'u' && d->type[0] != 'b'))
+        continue; /* fifos are not device nodes to the device controller */
+      devs[n++] = (oci_device_cgroup){.allow = true,
+                                      .type = (char *)(d->type[0] == 'b' ? "b" : "c"),
+                                      .major = d->major,
+                                      .has_major = true,
+                                      .minor = d->minor,
+                                      .has_minor = true,
+                                      .access = (char *)"rwm"};
+    }
+    r.devices = devs;
+    r.devices_len = n;
+  }
+  return cgroup_resources_apply(h, &r, err);
 }

@@ -44,11 +44,11 @@ static int emit(prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, in
 
 /* registers: r1 ctx, r2 device type, r3 requested access, r4 major, r5 minor, r6 scratch */
 #define LDX_W(dst, off)     emit(p, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_1, off, 0)
-#define ALU_K(op, dst, imm) emit(p, BPF_ALU64 | op | BPF_K, dst, 0, 0, imm)
+#define ALU_K(op, dst, imm) emit(p, BPF_ALU64 | (op) | BPF_K, dst, 0, 0, imm)
 #define MOV_X(dst, src)     emit(p, BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
 #define MOV_K(dst, imm)     emit(p, BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
 /* 32-bit compares: majors and minors are u32, an imm above 2^31 must not sign-extend */
-#define JMP32_K(op, dst, imm) emit(p, BPF_JMP32 | op | BPF_K, dst, 0, 0, imm)
+#define JMP32_K(op, dst, imm) emit(p, BPF_JMP32 | (op) | BPF_K, dst, 0, 0, imm)
 #define EXIT()                emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 static int access_bits(const char *a, uint32_t *out)
@@ -71,6 +71,8 @@ static int access_bits(const char *a, uint32_t *out)
   return 0;
 }
 
+/* Returns 1 when the rule matches everything: what follows would be unreachable, which the
+ * verifier rejects, so the caller stops there. */
 static int rule(prog *p, const oci_device_cgroup *d, veil_error *err)
 {
   const uint32_t all = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
@@ -113,7 +115,7 @@ static int rule(prog *p, const oci_device_cgroup *d, veil_error *err)
     goto oom;
   for (size_t i = 0; i < nj; i++)
     p->insn[jumps[i]].off = (int16_t)(p->n - jumps[i] - 1);
-  return 0;
+  return nj == 0;
 oom:
   return veil_fail(err, ENOMEM, "linux.resources.devices");
 }
@@ -131,8 +133,9 @@ int cgroup_devices_bpf_build(const oci_device_cgroup *rules, size_t n, void **in
       LDX_W(BPF_REG_4, offsetof(struct bpf_cgroup_dev_ctx, major)) < 0 ||
       LDX_W(BPF_REG_5, offsetof(struct bpf_cgroup_dev_ctx, minor)) < 0)
     goto oom;
-  for (size_t i = n; i-- > 0;) {
-    if (rule(p, &rules[i], err) < 0) {
+  int last = 0;
+  for (size_t i = n; i-- > 0 && !last;) {
+    if ((last = rule(p, &rules[i], err)) < 0) {
       free(pr.insn);
       return -1;
     }
@@ -141,7 +144,7 @@ int cgroup_devices_bpf_build(const oci_device_cgroup *rules, size_t n, void **in
       return veil_fail(err, E2BIG, "linux.resources.devices: too many rules (%zu)", n);
     }
   }
-  if (MOV_K(BPF_REG_0, 0) < 0 || EXIT() < 0)
+  if (!last && (MOV_K(BPF_REG_0, 0) < 0 || EXIT() < 0))
     goto oom;
   *insns = pr.insn;
   *count = pr.n;
@@ -198,8 +201,13 @@ int cgroup_devices_bpf_apply(const char *cgroup_dir, const oci_device_cgroup *ru
     log[0] = '\0';
     cleanup_close int again = sys_bpf(BPF_PROG_LOAD, &a);
     log[sizeof(log) - 1] = '\0';
+    /* the verifier's reason is its last line */
+    size_t ll = strlen(log);
+    while (ll > 0 && log[ll - 1] == '\n')
+      log[--ll] = '\0';
+    const char *why = strrchr(log, '\n') ? strrchr(log, '\n') + 1 : log;
     return veil_fail(err, saved, "linux.resources.devices: load the device BPF program%s%.200s%s",
-                     log[0] ? " (verifier: " : "", log, log[0] ? ")" : "");
+                     why[0] ? " (verifier: " : "", why, why[0] ? ")" : "");
   }
 
   memset(&a, 0, sizeof(a));

@@ -158,6 +158,39 @@ static int check_page_size(wlist *l, const char *ps)
   return 0;
 }
 
+/* The devices every container gets on top of linux.resources.devices (runc's AllowedDevices):
+ * creating any node (the runtime populates /dev after the limits are in place), the
+ * runtime-spec's default devices, ptys and tun.  Appended after the config's rules, which
+ * later rules override, so a container cannot lock itself out of /dev/null. */
+#define DEV(t, maj, min, acc)                                                                      \
+  {                                                                                                \
+    .allow = true, .type = (char *)t, .major = maj, .has_major = maj >= 0, .minor = min,           \
+    .has_minor = min >= 0, .access = (char *)acc                                                   \
+  }
+static const oci_device_cgroup default_devices[] = {
+    DEV("c", -1, -1, "m"), DEV("b", -1, -1, "m"),    DEV("c", 1, 3, "rwm"),
+    DEV("c", 1, 8, "rwm"), DEV("c", 1, 7, "rwm"),    DEV("c", 5, 0, "rwm"),
+    DEV("c", 1, 5, "rwm"), DEV("c", 1, 9, "rwm"),    DEV("c", 136, -1, "rwm"),
+    DEV("c", 5, 2, "rwm"), DEV("c", 10, 200, "rwm"),
+};
+
+int cgroup_devices_effective(const oci_resources *r, oci_device_cgroup **out, size_t *n,
+                             veil_error *err)
+{
+  size_t total = r->devices_len + ARRAY_SIZE(default_devices);
+  oci_device_cgroup *v = calloc(total, sizeof(*v));
+
+  if (!v)
+    return veil_fail(err, ENOMEM, K "devices");
+  /* shallow copies: the strings stay owned by r and the static table */
+  if (r->devices_len)
+    memcpy(v, r->devices, r->devices_len * sizeof(*v));
+  memcpy(v + r->devices_len, default_devices, sizeof(default_devices));
+  *out = v;
+  *n = total;
+  return 0;
+}
+
 /* ---- v1 ----------------------------------------------------------------------------------- */
 
 static void dev_rule_v1(wlist *l, const oci_device_cgroup *d)
@@ -203,23 +236,29 @@ int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
 
   /* devices first, like runc: a limit below can never be escaped through a device node */
   if (r->devices) {
+    oci_device_cgroup *rules = NULL;
+    size_t nrules = 0;
+    if (cgroup_devices_effective(r, &rules, &nrules, err) < 0)
+      return -1;
     push(&l, "devices", K "devices", "devices.deny", "a");
-    for (size_t i = 0; i < r->devices_len; i++)
-      dev_rule_v1(&l, &r->devices[i]);
+    for (size_t i = 0; i < nrules; i++)
+      dev_rule_v1(&l, &rules[i]);
+    free(rules);
   }
 
   const oci_memory *m = r->memory;
   if (m) {
     /* limit before memsw: the kernel requires memory <= memory+swap at every step; apply
      * retries in the other order when the new limit is above the old memsw. */
-    if (m->has_limit)
+    /* 0 means "unchanged" for the byte limits, as in runc (Docker and containerd send zeros) */
+    if (m->has_limit && m->limit)
       push(&l, "memory", K "memory.limit", "memory.limit_in_bytes", "%" PRId64, m->limit);
-    if (m->has_swap)
+    if (m->has_swap && m->swap)
       push(&l, "memory", K "memory.swap", "memory.memsw.limit_in_bytes", "%" PRId64, m->swap);
     else if (m->has_limit && m->limit == -1)
       /* unlimited memory with swap not given means both unlimited (runc's rule) */
       push(&l, "memory", K "memory.swap", "memory.memsw.limit_in_bytes", "-1");
-    if (m->has_reservation)
+    if (m->has_reservation && m->reservation)
       push(&l, "memory", K "memory.reservation", "memory.soft_limit_in_bytes", "%" PRId64,
            m->reservation);
     if (m->has_kernel)
@@ -260,12 +299,11 @@ int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  if (r->pids) {
-    if (r->pids->limit > 0)
-      push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
-    else
-      push(&l, "pids", K "pids.limit", "pids.max", "max");
-  }
+  /* pids: 0 is "unchanged" and a negative limit "max", as in runc */
+  if (r->pids && r->pids->limit > 0)
+    push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
+  else if (r->pids && r->pids->limit < 0)
+    push(&l, "pids", K "pids.limit", "pids.max", "max");
 
   const oci_block_io *b = r->block_io;
   if (b) {
@@ -425,8 +463,8 @@ int cgroup_v2_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  if (r->pids)
-    push_max(&l, "pids", K "pids.limit", "pids.max", r->pids->limit > 0 ? r->pids->limit : -1, 0);
+  if (r->pids && r->pids->limit != 0)
+    push_max(&l, "pids", K "pids.limit", "pids.max", r->pids->limit, 0);
 
   const oci_block_io *b = r->block_io;
   if (b) {

@@ -35,6 +35,11 @@ void cgroup_writes_free(cgroup_write *w, size_t n);
 int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil_error *err);
 int cgroup_v2_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil_error *err);
 
+/* linux.resources.devices followed by the devices every container gets (the default devices,
+ * ptys, tun, mknod of anything); a shallow copy, malloc'd array only. */
+int cgroup_devices_effective(const oci_resources *r, oci_device_cgroup **out, size_t *n,
+                             veil_error *err);
+
 /* The v2 weights from their v1 values (runtime-spec / crun conversions); 0 stays 0 (unset). */
 unsigned long long cgroup_shares_to_weight(unsigned long long shares);
 unsigned long long cgroup_blkio_to_io_weight(unsigned long long weight);
@@ -42,6 +47,10 @@ unsigned long long cgroup_blkio_to_io_weight(unsigned long long weight);
 /* Writes r into the container's cgroup.  On a hybrid host the v1 hierarchies take what they
  * have and the unified directory takes the controllers enabled only there (hugetlb here). */
 int cgroup_resources_apply(const cgroup_handle *h, const oci_resources *r, veil_error *err);
+
+/* The same for a config's linux section: linux.resources, with the nodes of linux.devices
+ * allowed as runc allows them.  What container create calls. */
+int cgroup_resources_apply_linux(const cgroup_handle *h, const oci_linux *l, veil_error *err);
 
 /* v2 device control: loads a BPF_PROG_TYPE_CGROUP_DEVICE program for the rules and attaches it
  * to the cgroup directory (replacing the one a previous call attached). */

@@ -6,6 +6,7 @@
  * one like name=systemd) and at most one cgroup2.  cgroup-v1.c and cgroup-v2.c do what differs. */
 #include "config.h"
 #include "cgroup-internal.h"
+#include "log.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -197,8 +198,9 @@ int cgroup_systemd_check(veil_error *err)
 
   if (lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode))
     return veil_fail(err, 0, "--systemd-cgroup: the systemd cgroup driver is not implemented yet");
-  return veil_fail(err, 0, "--systemd-cgroup: systemd is not running on this host (PID 1 is not "
-                           "systemd)");
+  return veil_fail(err, 0,
+                   "--systemd-cgroup: systemd is not running on this host (PID 1 is not "
+                   "systemd)");
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
@@ -384,6 +386,14 @@ fail:
     rm_dir(&h->dirs[i]);
   cgroup_handle_free(h);
   hierarchies_free(hs, n);
+  /* as runc rootless: without a delegated cgroup an unprivileged user runs the container in its
+   * own cgroups, unless the config asked for a path */
+  if (geteuid() != 0 && dflt && err &&
+      (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS)) {
+    veil_warn("%s (the container stays in the caller's cgroups)", err->msg);
+    veil_error_clear(err);
+    return 0;
+  }
   return -1;
 }
 
@@ -533,6 +543,10 @@ int cgroup_kill_all(const cgroup_handle *h, int sig, veil_error *err)
 
   if (v2 && sig == SIGKILL) {
     int r = cg_v2_kill(v2->path, err);
+    const cg_dir *fz = dir_of(h, "freezer");
+    /* hybrid: a process the v1 freezer holds dies only once thawed */
+    if (r == 0 && fz && cg_v1_is_frozen(fz->path))
+      cg_v1_freeze(fz->path, false, NULL);
     if (r <= 0)
       return r;
   }
@@ -667,6 +681,8 @@ static int flag_add(veil_state_file *s, char *flag)
 
 int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err)
 {
+  if (!h)
+    return 0;
   if (flag_add(s, veil_strdup_printf(FLAG_LAYOUT "%s", layout_name(h->layout))) < 0)
     return veil_fail(err, ENOMEM, "cgroups");
   for (size_t i = 0; i < h->n; i++) {

@@ -27,7 +27,8 @@ int cgroup_systemd_check(veil_error *err);
 
 /* Resolves linux.cgroupsPath (absolute; relative to veil's own cgroup of each hierarchy; "/veil/ID"
  * when absent), mkdirs it in every mounted hierarchy (v1: each one; v2 and the hybrid unified one:
- * one directory) and remembers what it created. */
+ * one directory) and remembers what it created.  *out = NULL (with a warning) for a non-root
+ * caller that may not create the default path. */
 int cgroup_create(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err);
 
 cgroup_layout cgroup_handle_layout(const cgroup_handle *h);

@@ -8,8 +8,8 @@
 #include <errno.h>
 
 /* The container locked (exclusive for a change), its state and its cgroup. */
-static int open_with_cgroup(const char *root, const char *id, bool exclusive,
-                            veil_state_file **s, cgroup_handle **cg, veil_error *err)
+static int open_with_cgroup(const char *root, const char *id, bool exclusive, veil_state_file **s,
+                            cgroup_handle **cg, veil_error *err)
 {
   cleanup_close int rootfd = -1;
   int dirfd;
@@ -42,8 +42,7 @@ static int pause_or_resume(const char *root, const char *id, bool pause, veil_er
     goto out;
   veil_status st = state_status(dirfd, s);
   /* as runc: pause a created or running container, resume only a paused one */
-  if (pause ? (st != VEIL_STATUS_RUNNING && st != VEIL_STATUS_CREATED)
-            : st != VEIL_STATUS_PAUSED) {
+  if (pause ? (st != VEIL_STATUS_RUNNING && st != VEIL_STATUS_CREATED) : st != VEIL_STATUS_PAUSED) {
     veil_fail(err, 0, "cannot %s container \"%s\": container is %s%s", pause ? "pause" : "resume",
               id, veil_status_name(st), pause ? "" : ", not paused");
     goto out;
@@ -70,8 +69,7 @@ int veil_container_resume(const char *root, const char *id, veil_error *err)
   return pause_or_resume(root, id, false, err);
 }
 
-int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
-                        veil_error *err)
+int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, veil_error *err)
 {
   veil_state_file *s = NULL;
   cgroup_handle *cg = NULL;

@@ -169,9 +169,6 @@ static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_stat
 
 /* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
  * hooks get), then the runtime hooks when the init asks, then READY. */
-/* cgroup-resources.c is written alongside; until it is linked in, resources are not applied. */
-#pragma weak cgroup_resources_apply
-
 static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
                       const cgroup_handle *cg, pid_t *init_pid, veil_error *err)
 {
@@ -204,8 +201,7 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   /* The init is in its cgroup, limits applied, before any container code runs: on v2 clone3
    * put it there already (rewriting cgroup.procs is a no-op); v1 hierarchies take it here. */
   if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
-             (cfg->linux && cfg->linux->resources && cgroup_resources_apply &&
-              cgroup_resources_apply(cg, cfg->linux->resources, err) < 0)))
+             cgroup_resources_apply_linux(cg, cfg->linux, err) < 0))
     return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");

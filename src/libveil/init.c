@@ -238,9 +238,8 @@ void container_init(init_ctx *c)
   /* A parent that dies during setup must take the half-built container with it. */
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   /* execCPUAffinity.initial: before any setup work, so all of it runs on those cpus */
-  if (p->exec_cpu_affinity &&
-      sched_set_cpu_affinity("process.execCPUAffinity.initial", p->exec_cpu_affinity->initial,
-                             &err) < 0)
+  if (p->exec_cpu_affinity && sched_set_cpu_affinity("process.execCPUAffinity.initial",
+                                                     p->exec_cpu_affinity->initial, &err) < 0)
     init_fail(c, &err);
   if (enter_namespaces(c, &err) < 0)
     init_fail(c, &err);

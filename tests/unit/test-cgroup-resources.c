@@ -88,6 +88,14 @@ static void both(const char *name, const char *json, const char *v1, const char 
   check(name, 2, json, v2);
 }
 
+#define DEFAULTS                                                                                   \
+  "devices:devices.allow=c *:* m\ndevices:devices.allow=b *:* m\n"                                 \
+  "devices:devices.allow=c 1:3 rwm\ndevices:devices.allow=c 1:8 rwm\n"                             \
+  "devices:devices.allow=c 1:7 rwm\ndevices:devices.allow=c 5:0 rwm\n"                             \
+  "devices:devices.allow=c 1:5 rwm\ndevices:devices.allow=c 1:9 rwm\n"                             \
+  "devices:devices.allow=c 136:* rwm\ndevices:devices.allow=c 5:2 rwm\n"                           \
+  "devices:devices.allow=c 10:200 rwm\n"
+
 int main(void)
 {
   /* memory */
@@ -148,6 +156,12 @@ int main(void)
   /* pids */
   both("pids limit", "{\"pids\":{\"limit\":100}}", "pids:pids.max=100\n", "pids:pids.max=100\n");
   both("pids unlimited", "{\"pids\":{\"limit\":-1}}", "pids:pids.max=max\n", "pids:pids.max=max\n");
+
+  both("zeros (as Docker and containerd send them) change nothing",
+       "{\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0},\"cpu\":{\"shares\":0,"
+       "\"quota\":0,\"period\":0,\"cpus\":\"\",\"mems\":\"\"},\"pids\":{\"limit\":0},"
+       "\"blockIO\":{\"weight\":0}}",
+       "", "");
 
   /* blockIO */
   both("blkio weight and leafWeight", "{\"blockIO\":{\"weight\":500,\"leafWeight\":300}}",
@@ -221,7 +235,7 @@ int main(void)
        "\"major\":1,\"minor\":3,\"access\":\"rw\"},{\"allow\":true,\"type\":\"c\",\"major\":136,"
        "\"access\":\"rwm\"},{\"allow\":false,\"type\":\"b\",\"minor\":0}]}",
        "devices:devices.deny=a\ndevices:devices.deny=a\ndevices:devices.allow=c 1:3 rw\n"
-       "devices:devices.allow=c 136:* rwm\ndevices:devices.deny=b *:0 rwm\n",
+       "devices:devices.allow=c 136:* rwm\ndevices:devices.deny=b *:0 rwm\n" DEFAULTS,
        "");
   {
     /* the parser rejects these already; the conversion must not trust it */
@@ -239,7 +253,8 @@ int main(void)
       veil_error_clear(&err);
     }
   }
-  check("devices empty list still denies all", 1, "{\"devices\":[]}", "devices:devices.deny=a\n");
+  check("devices empty list still denies all", 1, "{\"devices\":[]}",
+        "devices:devices.deny=a\n" DEFAULTS);
 
   /* the BPF program: shape and jump targets */
   {
@@ -258,13 +273,37 @@ int main(void)
     veil_error err = VEIL_ERROR_INIT;
     int rc = cgroup_devices_bpf_build(rules, 2, (void **)&insn, &count, &err);
     /* 6 prologue + rule 2 (type, mov+and+jne, major, minor, mov, exit = 8) + rule 1 (mov, exit)
-     * + default (mov, exit) */
-    bool ok = rc == 0 && count == 18 && insn[count - 1].code == (BPF_JMP | BPF_EXIT) &&
+     * (unconditional: nothing after it, the verifier rejects unreachable code) */
+    bool ok = rc == 0 && count == 16 && insn[count - 1].code == (BPF_JMP | BPF_EXIT) &&
               insn[count - 2].imm == 0 && insn[6].code == (BPF_JMP32 | BPF_JNE | BPF_K) &&
               insn[6].imm == BPF_DEVCG_DEV_CHAR && insn[6].off == 7 &&
-              insn[8].imm == BPF_DEVCG_ACC_MKNOD && insn[9].off == 4 && insn[10].imm == 1 &&
-              insn[11].imm == 3 && insn[12].imm == 1 && insn[14].imm == 0 && insn[16].imm == 0;
+              insn[9].code == (BPF_JMP32 | BPF_JNE | BPF_K) && insn[8].imm == BPF_DEVCG_ACC_MKNOD &&
+              insn[9].off == 4 && insn[10].imm == 1 && insn[11].imm == 3 && insn[12].imm == 1 &&
+              insn[14].imm == 0;
     report(ok, "bpf device program layout", "# unexpected instructions\n");
+    free(insn);
+    veil_error_clear(&err);
+  }
+  {
+    /* a partial deny matches on any overlap (JEQ to the next rule when there is none) */
+    oci_device_cgroup rules[] = {
+        {.allow = true, .access = (char *)"rwm"},
+        {.allow = false,
+         .type = (char *)"c",
+         .major = 1,
+         .has_major = true,
+         .minor = 5,
+         .has_minor = true,
+         .access = (char *)"r"},
+    };
+    struct bpf_insn *insn = NULL;
+    size_t count = 0;
+    veil_error err = VEIL_ERROR_INIT;
+    int rc = cgroup_devices_bpf_build(rules, 2, (void **)&insn, &count, &err);
+    bool ok = rc == 0 && count == 16 && insn[8].imm == BPF_DEVCG_ACC_READ &&
+              insn[9].code == (BPF_JMP32 | BPF_JEQ | BPF_K) && insn[9].off == 4 &&
+              insn[12].imm == 0 && insn[14].imm == 1 && insn[15].code == (BPF_JMP | BPF_EXIT);
+    report(ok, "bpf partial deny rule", "# unexpected instructions\n");
     free(insn);
     veil_error_clear(&err);
   }
