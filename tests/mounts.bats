@@ -364,12 +364,29 @@ lacks_opt() {
 	assert_no_leftovers
 }
 
-@test "mounts: an idmapped mount in a container with a user namespace fails with a clear error (not supported yet)" {
-	userns_config
-	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR" '{destination:"/tmp",type:"bind",source:$s,options:["bind","idmap"]}')"
-	vrun run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ]
-	assert_one_error_line
-	assert_contains "$stderr" "mounts[7]: idmapped mounts are not supported yet in a container with a user namespace"
+# The parent makes these (the init, in the container's user namespace, cannot
+# idmap a host mount): "idmap" alone uses the container's mappings, so the
+# container sees the on-disk ids; own mappings translate on-disk ids first.
+@test "mounts: an idmapped mount in a container with a user namespace maps owners" {
+	userns_config 100000 65536
+	local src=$BATS_TEST_TMPDIR/idsrc
+	mkdir -p "$src"
+	chmod a+x "$BATS_TEST_TMPDIR"
+	touch "$src/owned5"
+	chown 5:6 "$src/owned5"
+	# the container's root may not create them in the host-owned rootfs
+	mkdir -p "$BUNDLE/rootfs/mnt/id" "$BUNDLE/rootfs/mnt/own" "$BUNDLE/rootfs/mnt/plain"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/id",type:"bind",source:$s,options:["bind","idmap"]}')"
+	# on-disk 5 -> host 100015 -> 15 in the container
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/own",type:"bind",source:$s,options:["bind","idmap"],
+		uidMappings:[{containerID:0,hostID:100010,size:100}],gidMappings:[{containerID:0,hostID:100020,size:100}]}')"
+	add_mount "$(jq -nc --arg s "$src" '{destination:"/mnt/plain",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'stat -c "id=%u:%g" /mnt/id/owned5; stat -c "own=%u:%g" /mnt/own/owned5
+		stat -c "plain=%u:%g" /mnt/plain/owned5; grep " /mnt/id " /proc/self/mountinfo'
+	[[ $stdout == *id=5:6* ]]
+	[[ $stdout == *own=15:26* ]]
+	[[ $stdout == *plain=65534:65534* ]]
+	[[ $stdout == *idmapped* ]]
+	[ "$(stat -c %u:%g "$src/owned5")" = 5:6 ]
 	assert_no_leftovers
 }

@@ -3,6 +3,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "hooks.h"
+#include "idmap-mount.h"
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
@@ -202,6 +203,9 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
    * put it there already (rewriting cgroup.procs is a no-op); v1 hierarchies take it here. */
   if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
              cgroup_resources_apply_linux(cg, cfg->linux, err) < 0))
+    return -1;
+  /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
+  if (idmap_mounts_send(cfg, st->bundle, *init_pid, sync_fd, err) < 0)
     return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");

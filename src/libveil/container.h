@@ -36,8 +36,7 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
 /* container-cgroup.c: freeze and thaw the container's cgroup; the host pids in it (malloc'd). */
 int veil_container_pause(const char *root, const char *id, veil_error *err);
 int veil_container_resume(const char *root, const char *id, veil_error *err);
-int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
-                        veil_error *err);
+int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, veil_error *err);
 /* The OCI state document of ID, pretty JSON, malloc'd. */
 int veil_container_state(const char *root, const char *id, char **json, veil_error *err);
 

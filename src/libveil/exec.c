@@ -276,7 +276,7 @@ typedef struct exec_child {
   int seccomp_sock;     /* connected listenerPath, or -1 */
   const oci_config *cfg;
   const veil_state_file *s;
-  pid_t host_pid; /* ours, as the host sees it: for the seccomp listener's state */
+  pid_t host_pid;          /* ours, as the host sees it: for the seccomp listener's state */
   const cgroup_handle *cg; /* the container's cgroup, or NULL */
 } exec_child;
 

@@ -1,6 +1,8 @@
 #include "config.h"
 #include "idmap-mount.h"
+#include "mounts.h"
 #include "procfs.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static int write_map(int procfd, const char *pid, const char *file, const char *field,
@@ -130,8 +133,9 @@ int idmap_mount_userns(const oci_mount *m, bool in_userns, const char *field, ve
   return make_userns(m, field, err);
 }
 
-int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int tfd,
-               const char *field, veil_error *err)
+/* Clones SOURCE and idmaps the clone: a detached tree, nobody sees it with the host's ids. */
+static int idmap_clone(const char *source, int userns_fd, bool recursive, bool all,
+                       const char *field, veil_error *err)
 {
   struct mount_attr attr;
   cleanup_close int tree = -1;
@@ -143,10 +147,87 @@ int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int 
   memset(&attr, 0, sizeof(attr));
   attr.attr_set = MOUNT_ATTR_IDMAP;
   attr.userns_fd = (uint64_t)userns_fd;
-  /* the clone is not attached yet: nobody sees it with the host's ids in between */
   if (mount_setattr(tree, "", AT_EMPTY_PATH | (all ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
     return veil_fail(err, errno, "%s: idmap the mount of %s", field, source);
+  return steal_fd(&tree);
+}
+
+int idmap_attach(int tree, int tfd, const char *field, const char *source, veil_error *err)
+{
   if (move_mount(tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return veil_fail(err, errno, "%s: attach the idmapped mount of %s", field, source);
+  return 0;
+}
+
+int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int tfd,
+               const char *field, veil_error *err)
+{
+  cleanup_close int tree = idmap_clone(source, userns_fd, recursive, all, field, err);
+
+  if (tree < 0)
+    return -1;
+  return idmap_attach(tree, tfd, field, source, err);
+}
+
+/* Whether the user namespace at PATH is ours: then the init, still privileged in it, idmaps
+ * its mounts itself. */
+static int same_userns(const char *path, int *theirs, veil_error *err)
+{
+  struct stat a, b;
+  cleanup_close int ours = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+
+  *theirs = open(path, O_RDONLY | O_CLOEXEC);
+  if (ours < 0 || *theirs < 0 || fstat(ours, &a) < 0 || fstat(*theirs, &b) < 0)
+    return veil_fail(err, errno, "open the container's user namespace");
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int idmap_mounts_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
+                      veil_error *err)
+{
+  cleanup_close int theirs = -1;
+  char path[64];
+  int r;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+  for (size_t i = 0; i < cfg->mounts_len; i++) {
+    const oci_mount *m = &cfg->mounts[i];
+    cleanup_free char *src = NULL;
+    cleanup_close int own = -1, tree = -1;
+    char field[48];
+    struct stat st;
+    mount_opts o;
+    bool bind, idmapped;
+
+    if (mount_opts_parse(m->options, m->options_len, &o, err) < 0) {
+      /* the init reports a bad mount, in its place among the others */
+      veil_error_clear(err);
+      continue;
+    }
+    bind = o.bind || (m->type && !strcmp(m->type, "bind"));
+    idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
+    mount_opts_release(&o);
+    if (!idmapped || !bind || o.remount || !m->source)
+      continue;
+    if (theirs < 0) {
+      r = same_userns(path, &theirs, err);
+      if (r != 0)
+        return r < 0 ? -1 : 0;
+    }
+    src = m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", bundle, m->source);
+    if (!src || stat(src, &st) < 0)
+      continue;
+    snprintf(field, sizeof(field), "mounts[%zu]", i);
+    if (m->uid_mappings_len || m->gid_mappings_len) {
+      own = idmap_mount_userns(m, true, field, err);
+      if (own < 0)
+        return -1;
+    }
+    tree = idmap_clone(src, own >= 0 ? own : theirs, o.recursive, o.ridmap, field, err);
+    if (tree < 0)
+      return -1;
+    if (sync_send_fd(sync_fd, SYNC_MOUNT_FD, (int32_t)i, tree) < 0)
+      return veil_fail(err, errno, "sync with the container init");
+  }
   return 0;
 }

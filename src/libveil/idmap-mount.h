@@ -3,6 +3,7 @@
 #define VEIL_IDMAP_MOUNT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "oci.h"
@@ -16,5 +17,15 @@ int idmap_mount_userns(const oci_mount *m, bool in_userns, const char *field, ve
  * mount of it when ALL, else only the top one) and attaches it on the target fd TFD. */
 int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int tfd,
                const char *field, veil_error *err);
+
+/* Attaches the idmapped TREE (from idmap_bind's clone, or the parent's) on the target fd TFD. */
+int idmap_attach(int tree, int tfd, const char *field, const char *source, veil_error *err);
+
+/* The parent's part for a container in a user namespace other than ours: the init can no longer
+ * idmap a host mount, so for each idmapped bind in CFG we clone and idmap it here and send the
+ * tree to the init on SYNC_FD (SYNC_MOUNT_FD, before SYNC_GO).  A mount that is wrong is left to
+ * the init to report. */
+int idmap_mounts_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
+                      veil_error *err);
 
 #endif

@@ -295,9 +295,11 @@ static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
   return 0;
 }
 
-/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it. */
-static int bind_attach(mount_ctx *ctx, const oci_mount *m, const char *field, const char *source,
-                       const char *target, int tfd, const mount_opts *o, veil_error *err)
+/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it (the parent's, when
+ * it made one: only it can idmap a host mount for a container with its own user namespace). */
+static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+                       const char *source, const char *target, int tfd, const mount_opts *o,
+                       veil_error *err)
 {
   cleanup_close int userns = -1;
 
@@ -306,27 +308,20 @@ static int bind_attach(mount_ctx *ctx, const oci_mount *m, const char *field, co
       return veil_fail(err, errno, "%s: bind %s", field, source);
     return 0;
   }
+  if (ctx->idmap_trees && ctx->idmap_trees[i] >= 0)
+    return idmap_attach(ctx->idmap_trees[i], tfd, field, source, err);
   /* mappings without "idmap" still mean an idmapped mount (runc does the same) */
   userns = idmap_mount_userns(m, ctx->userns, field, err);
   if (userns < 0)
     return -1;
-  if (idmap_bind(source, userns, o->recursive, o->ridmap, tfd, field, err) < 0) {
-    /* the clone must be idmapped from the host's user namespace, which the init has left */
-    if (ctx->userns && err->errnum == EPERM)
-      veil_fail(err, EPERM,
-                "%s: idmapped mounts are not supported yet in a container with a user "
-                "namespace",
-                field);
-    return -1;
-  }
-  return 0;
+  return idmap_bind(source, userns, o->recursive, o->ridmap, tfd, field, err);
 }
 
-static int bind_mount(mount_ctx *ctx, const oci_mount *m, const char *field, const char *source,
-                      bool dir, int *tfd, char target[FD_PATH_SIZE], const mount_opts *o,
-                      veil_error *err)
+static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+                      const char *source, bool dir, int *tfd, char target[FD_PATH_SIZE],
+                      const mount_opts *o, veil_error *err)
 {
-  if (bind_attach(ctx, m, field, source, target, *tfd, o, err) < 0)
+  if (bind_attach(ctx, i, m, field, source, target, *tfd, o, err) < 0)
     return -1;
   /* sync, dirsync and mand belong to the superblock, which a bind shares with the host */
   if (o->flags & ~(unsigned long)(MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK)) {
@@ -577,7 +572,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   if (o.remount)
     rc = remount_existing(ctx, field, type, target, &o, err);
   else if (o.bind)
-    rc = bind_mount(ctx, m, field, src, dir, &tfd, target, &o, err);
+    rc = bind_mount(ctx, i, m, field, src, dir, &tfd, target, &o, err);
   else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   else

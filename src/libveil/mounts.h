@@ -40,6 +40,9 @@ typedef struct mount_ctx {
   const char *bundle; /* relative bind sources are relative to the bundle */
   bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
   bool dev_mounted;   /* a mount put something on /dev */
+  /* by mounts[] index, the idmapped trees the parent made (idmap_mounts_send), -1 for none;
+   * NULL when it made none */
+  const int *idmap_trees;
 } mount_ctx;
 
 /* Every entry of config.mounts, in order. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -53,10 +54,16 @@ int sync_pair(int fds[2], veil_error *err)
   return 0;
 }
 
-int sync_send(int fd, uint32_t type, int32_t pid, const char *text)
+static int send_msg(int fd, uint32_t type, int32_t pid, const char *text, int passfd)
 {
   sync_msg m;
   size_t len = offsetof(sync_msg, text);
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } cbuf;
+  struct iovec iov;
+  struct msghdr mh;
 
   memset(&m, 0, len);
   m.type = type;
@@ -67,8 +74,23 @@ int sync_send(int fd, uint32_t type, int32_t pid, const char *text)
     m.text[n] = '\0';
     len += n + 1;
   }
+  iov.iov_base = &m;
+  iov.iov_len = len;
+  memset(&mh, 0, sizeof(mh));
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  if (passfd >= 0) {
+    memset(&cbuf, 0, sizeof(cbuf));
+    mh.msg_control = cbuf.buf;
+    mh.msg_controllen = sizeof(cbuf.buf);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+  }
   for (;;) {
-    ssize_t r = send(fd, &m, len, MSG_NOSIGNAL);
+    ssize_t r = sendmsg(fd, &mh, MSG_NOSIGNAL);
     if (r >= 0)
       return 0;
     if (errno != EINTR)
@@ -76,23 +98,68 @@ int sync_send(int fd, uint32_t type, int32_t pid, const char *text)
   }
 }
 
-int sync_recv(int fd, sync_msg *m)
+int sync_send(int fd, uint32_t type, int32_t pid, const char *text)
 {
+  return send_msg(fd, type, pid, text, -1);
+}
+
+int sync_send_fd(int fd, uint32_t type, int32_t pid, int passfd)
+{
+  return send_msg(fd, type, pid, NULL, passfd);
+}
+
+int sync_recv_fd(int fd, sync_msg *m, int *passfd)
+{
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } cbuf;
+  struct iovec iov = {m, sizeof(*m) - 1};
+  struct msghdr mh;
+
+  if (passfd)
+    *passfd = -1;
   for (;;) {
-    ssize_t r = recv(fd, m, sizeof(*m) - 1, 0);
+    memset(&mh, 0, sizeof(mh));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cbuf.buf;
+    mh.msg_controllen = sizeof(cbuf.buf);
+    /* a message nobody expects an fd with still closes the one it carries (the kernel does) */
+    ssize_t r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0)
       return -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+          c->cmsg_len != CMSG_LEN(sizeof(int)))
+        continue;
+      int got;
+      memcpy(&got, CMSG_DATA(c), sizeof(int));
+      /* only the caller that asked keeps it; nobody else may leak it */
+      if (passfd && *passfd < 0)
+        *passfd = got;
+      else
+        close(got);
+    }
     if (r == 0)
       return 1;
-    if ((size_t)r < offsetof(sync_msg, text))
+    if ((size_t)r < offsetof(sync_msg, text)) {
+      if (passfd && *passfd >= 0)
+        close(*passfd), *passfd = -1;
       return -1;
+    }
     ((char *)m)[r] = '\0';
     if ((size_t)r == offsetof(sync_msg, text))
       m->text[0] = '\0';
     return 0;
   }
+}
+
+int sync_recv(int fd, sync_msg *m)
+{
+  return sync_recv_fd(fd, m, NULL);
 }
 
 int sync_expect(int fd, uint32_t type, sync_msg *m, veil_error *err)

@@ -23,6 +23,7 @@ enum sync_type {
   SYNC_ERROR,      /* child -> parent: setup failed, text says why */
   SYNC_HOOKS,      /* child -> parent: mounts done, run prestart and createRuntime */
   SYNC_HOOKS_DONE, /* parent -> child: they succeeded, go on */
+  SYNC_MOUNT_FD,   /* parent -> child, before GO: pid = a mounts[] index, with its tree's fd */
 };
 
 typedef struct sync_msg {
@@ -35,8 +36,12 @@ typedef struct sync_msg {
 /* SOCK_SEQPACKET pair: one message per send, EOF when the other side is gone. */
 int sync_pair(int fds[2], veil_error *err);
 int sync_send(int fd, uint32_t type, int32_t pid, const char *text);
+/* The same, passing PASSFD along with SCM_RIGHTS. */
+int sync_send_fd(int fd, uint32_t type, int32_t pid, int passfd);
 /* 0 on a message, 1 on EOF, -1 on error. */
 int sync_recv(int fd, sync_msg *m);
+/* The same; *passfd gets the fd that came with the message (O_CLOEXEC), or -1. */
+int sync_recv_fd(int fd, sync_msg *m, int *passfd);
 /* Waits for a message of the given type; an ERROR message or EOF becomes *err. */
 int sync_expect(int fd, uint32_t type, sync_msg *m, veil_error *err);
 

@@ -20,8 +20,8 @@ int main(int argc, char **argv)
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   char name[256], control[CMSG_SPACE(sizeof(int))], buf[4096];
   struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                       .msg_controllen = sizeof(control)};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
   struct cmsghdr *cmsg;
   int ls, conn, master, out;
   ssize_t n;

@@ -41,9 +41,8 @@ int main(int argc, char **argv)
       return 1;
     }
     printf("policy=%u flags=%llu nice=%d priority=%u runtime=%llu deadline=%llu period=%llu\n",
-           a.policy, (unsigned long long)a.flags, a.nice, a.priority,
-           (unsigned long long)a.runtime, (unsigned long long)a.deadline,
-           (unsigned long long)a.period);
+           a.policy, (unsigned long long)a.flags, a.nice, a.priority, (unsigned long long)a.runtime,
+           (unsigned long long)a.deadline, (unsigned long long)a.period);
     return 0;
   }
   if (argc == 2 && !strcmp(argv[1], "ioprio")) {
