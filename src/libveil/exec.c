@@ -289,37 +289,10 @@ __attribute__((noreturn)) static void child_fail(exec_child *c, veil_error *err)
   _exit(127);
 }
 
-/* A pty of the container's devpts; the peer comes from the master (CVE-2025-52565).  Unlike the
- * init's, it is not bound to /dev/console: that belongs to the container's init. */
+/* A pty of the container's devpts, not bound to /dev/console: that belongs to the init. */
 static int child_pty(exec_child *c, veil_error *err)
 {
-  cleanup_close int master = -1, peer = -1;
-  char name[64];
-
-  master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master < 0)
-    return veil_fail(err, errno, "--tty: open /dev/ptmx in the container");
-  if (unlockpt(master) < 0)
-    return veil_fail(err, errno, "--tty: unlockpt");
-  peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (peer < 0)
-    return veil_fail(err, errno, "--tty: open the pty peer");
-  if (ptsname_r(master, name, sizeof(name)) != 0)
-    snprintf(name, sizeof(name), "/dev/pts/?");
-  if (c->p->console_size) {
-    struct winsize ws = {.ws_row = (unsigned short)c->p->console_size->height,
-                         .ws_col = (unsigned short)c->p->console_size->width};
-    if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
-      return veil_fail(err, errno, "process.consoleSize");
-  }
-  if (terminal_send_fd(c->console_fd, master, name, err) < 0)
-    return -1;
-  for (int i = 0; i < 3; i++)
-    if (dup2(peer, i) < 0)
-      return veil_fail(err, errno, "dup the pty onto stdio");
-  if (ioctl(0, TIOCSCTTY, 0) < 0)
-    return veil_fail(err, errno, "make the pty the controlling terminal");
-  return 0;
+  return terminal_setup(c->p, c->console_fd, false, err);
 }
 
 /* linux.seccomp, at the points the init loads it (see init.c): with noNewPrivileges last, right
@@ -327,36 +300,19 @@ static int child_pty(exec_child *c, veil_error *err)
  * SCMP_ACT_NOTIFY listener gets the fd with the state, whose pid is this process. */
 static int child_seccomp(exec_child *c, bool late, veil_error *err)
 {
-  cleanup_free char *json = NULL;
-  int notify_fd = -1, rc = 0;
-
   if (!c->seccomp_filter || c->p->no_new_privileges != late)
     return 0;
-  if (c->seccomp_sock >= 0) {
-    oci_state st = {
-        .oci_version = (char *)OCI_SPEC_VERSION,
-        .id = c->s->id,
-        .status = (char *)"running",
-        .pid = c->host_pid,
-        .has_pid = true,
-        .bundle = c->s->bundle,
-        .annotations = c->s->annotations,
-    };
-    json = seccomp_process_state_json(c->cfg->linux->seccomp, &st, err);
-    if (!json)
-      return -1;
-  }
-  if (seccomp_filter_load(c->seccomp_filter, &notify_fd, err) < 0)
-    return -1;
-  if (notify_fd >= 0) {
-    rc = json ? seccomp_listener_send(c->seccomp_sock, notify_fd, json, err)
-              : veil_fail(err, 0, "linux.seccomp: no listener for SCMP_ACT_NOTIFY");
-    close(notify_fd);
-  }
-  if (c->seccomp_sock >= 0)
-    close(c->seccomp_sock);
-  c->seccomp_sock = -1;
-  return rc;
+  oci_state st = {
+      .oci_version = (char *)OCI_SPEC_VERSION,
+      .id = c->s->id,
+      .status = (char *)"running",
+      .pid = c->host_pid,
+      .has_pid = true,
+      .bundle = c->s->bundle,
+      .annotations = c->s->annotations,
+  };
+  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp, &st,
+                                 err);
 }
 
 /* Our pid in the host's pid namespace: /proc is still the host's procfs, whose "self" is named

@@ -140,39 +140,19 @@ static int run_start_container_hooks(init_ctx *c, veil_error *err)
  * to listenerPath at once, with the state as of then. */
 static int init_seccomp(init_ctx *c, bool late, veil_error *err)
 {
-  cleanup_free char *json = NULL;
-  int notify_fd = -1, rc = 0;
-
   if (!c->seccomp_filter || c->cfg->process->no_new_privileges != late)
     return 0;
-  if (c->seccomp_sock >= 0) {
-    oci_state st = {
-        .oci_version = (char *)OCI_SPEC_VERSION,
-        .id = (char *)c->id,
-        .status = (char *)(late ? "created" : "creating"),
-        .pid = c->host_pid,
-        .has_pid = true,
-        .bundle = (char *)c->bundle,
-        .annotations = c->cfg->annotations,
-    };
-    /* built before the load: after it, every syscall is the profile's to allow */
-    json = seccomp_process_state_json(c->cfg->linux->seccomp, &st, err);
-    if (!json)
-      return -1;
-  }
-  if (seccomp_filter_load(c->seccomp_filter, &notify_fd, err) < 0)
-    return -1;
-  if (notify_fd >= 0) {
-    rc = json ? seccomp_listener_send(c->seccomp_sock, notify_fd, json, err)
-              : veil_fail(err, 0, "linux.seccomp: no listener for SCMP_ACT_NOTIFY");
-    /* the container must not keep its own listener */
-    close(notify_fd);
-  }
-  /* the spec: one state per connection, closed after it */
-  if (c->seccomp_sock >= 0)
-    close(c->seccomp_sock);
-  c->seccomp_sock = -1;
-  return rc;
+  oci_state st = {
+      .oci_version = (char *)OCI_SPEC_VERSION,
+      .id = (char *)c->id,
+      .status = (char *)(late ? "created" : "creating"),
+      .pid = c->host_pid,
+      .has_pid = true,
+      .bundle = (char *)c->bundle,
+      .annotations = c->cfg->annotations,
+  };
+  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp, &st,
+                                 err);
 }
 
 /* Attached or not, the trees are not the container's to keep. */
@@ -312,7 +292,7 @@ void container_init(init_ctx *c)
   }
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
-  if (p->terminal && terminal_setup(p, c->console_fd, &err) < 0)
+  if (p->terminal && terminal_setup(p, c->console_fd, true, &err) < 0)
     init_fail(c, &err);
   if (c->console_fd >= 0)
     close(c->console_fd);

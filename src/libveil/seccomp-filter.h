@@ -68,4 +68,10 @@ int seccomp_send_listener(const char *path, int notify_fd, const char *process_s
  * Returns malloc'd JSON, or NULL with *err set. */
 char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *state, veil_error *err);
 
+/* Loads the filter into the calling process; with a notify rule, sends the listener fd and
+ * the process state st (built before the load: after it, every syscall is the profile's to
+ * allow) over *sock.  *sock is closed either way: the spec wants one state per connection. */
+int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
+                            veil_error *err);
+
 #endif

@@ -558,3 +558,25 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil
     veil_fail(err, ENOMEM, "linux.seccomp: container process state");
   return json;
 }
+
+int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
+                            veil_error *err)
+{
+  cleanup_free char *json = NULL;
+  int notify_fd = -1, rc = 0;
+
+  if (*sock >= 0 && !(json = seccomp_process_state_json(s, st, err)))
+    return -1;
+  if (seccomp_filter_load(filter, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd >= 0) {
+    rc = json ? seccomp_listener_send(*sock, notify_fd, json, err)
+              : veil_fail(err, 0, "linux.seccomp: no listener for SCMP_ACT_NOTIFY");
+    /* the container must not keep its own listener */
+    close(notify_fd);
+  }
+  if (*sock >= 0)
+    close(*sock);
+  *sock = -1;
+  return rc;
+}

@@ -59,7 +59,7 @@ int terminal_send_fd(int sock, int fd, const char *name, veil_error *err)
   return 0;
 }
 
-int terminal_setup(const oci_process *p, int console_fd, veil_error *err)
+int terminal_setup(const oci_process *p, int console_fd, bool bind_console, veil_error *err)
 {
   cleanup_close int master = -1, peer = -1;
   char name[64];
@@ -83,7 +83,7 @@ int terminal_setup(const oci_process *p, int console_fd, veil_error *err)
       return veil_fail(err, errno, "process.consoleSize");
   }
   /* /dev/console is the pty too, bound from the fd */
-  {
+  if (bind_console) {
     char src[FD_PATH_SIZE];
     struct stat st;
     fd_path(src, peer);

@@ -11,8 +11,9 @@
 
 /* Connects to the console socket path (in the parent, before clone). */
 int terminal_connect_socket(const char *path, veil_error *err);
-/* In the container, after pivot_root and setsid: returns 0 with stdio on the pty. */
-int terminal_setup(const oci_process *p, int console_fd, veil_error *err);
+/* In the container, after pivot_root and setsid: returns 0 with stdio on the pty.  The init
+ * also binds it to /dev/console; an exec'd process must not take the init's console. */
+int terminal_setup(const oci_process *p, int console_fd, bool bind_console, veil_error *err);
 /* Sends fd over a unix socket with SCM_RIGHTS. */
 int terminal_send_fd(int sock, int fd, const char *name, veil_error *err);
 
