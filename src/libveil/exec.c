@@ -527,6 +527,7 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   sigset_t all, old;
   bool blocked = false, ns_gone = false;
   _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
+  cleanup_close int own_pidns = -1, own_timens = -1;
   int ns_flags = 0, rc = -1;
   pid_t pid = -1;
   char path[64];
@@ -585,6 +586,10 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   /* pid and time namespaces are for children: joined here, the clone3 below creates the process
    * in them.  veil itself stays where it is. */
   int for_children = ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
+  /* ... and are left right after the clone, so nothing veil starts later (a sanitizer's thread,
+   * say) lands in the container by accident */
+  own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  own_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
   if (for_children && setns(r.init_pidfd, for_children) < 0) {
     veil_fail(err, errno, "join the container's pid and time namespaces");
     goto out;
@@ -624,6 +629,10 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
                     .cg = cg};
     exec_child_run(&c);
   }
+  if ((for_children & CLONE_NEWPID) && own_pidns >= 0)
+    setns(own_pidns, CLONE_NEWPID);
+  if ((for_children & CLONE_NEWTIME) && own_timens >= 0)
+    setns(own_timens, CLONE_NEWTIME);
   veil_closep(&r.errpipe[1]);
   veil_closep(&r.console_fd);
   if (read_exec_result(r.errpipe[0], pid, err) < 0) {
