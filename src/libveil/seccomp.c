@@ -461,37 +461,16 @@ int seccomp_listener_connect(const char *path, veil_error *err)
 
 int seccomp_listener_send(int sock, int notify_fd, const char *json, veil_error *err)
 {
-  char control[CMSG_SPACE(sizeof(int))];
   size_t len = strlen(json), off = 0;
-  struct msghdr msg;
-  struct cmsghdr *cmsg;
-  struct iovec iov;
 
-  memset(&msg, 0, sizeof(msg));
-  memset(control, 0, sizeof(control));
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
   /* A stream socket may take part of the payload; the rest follows without the fd, which the
    * spec allows.  sendmsg only: it is the one syscall a SCMP_ACT_NOTIFY rule may not catch.
-   * MSG_NOSIGNAL: a listener that went away is an error to report, not a SIGPIPE. */
+   * A listener that went away is an error to report, not a SIGPIPE. */
   while (off < len) {
-    iov.iov_base = (char *)json + off;
-    iov.iov_len = len - off;
-    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
+    ssize_t n = veil_sendmsg_fd(sock, json + off, len - off, off == 0 ? notify_fd : -1);
     if (n <= 0)
       return veil_fail(err, n < 0 ? errno : EIO, "linux.seccomp.listenerPath: send the seccomp fd");
     off += (size_t)n;
-    msg.msg_control = NULL;
-    msg.msg_controllen = 0;
   }
   return 0;
 }

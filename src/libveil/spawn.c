@@ -58,12 +58,6 @@ static int send_msg(int fd, uint32_t type, int32_t pid, const char *text, int pa
 {
   sync_msg m;
   size_t len = offsetof(sync_msg, text);
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } cbuf;
-  struct iovec iov;
-  struct msghdr mh;
 
   memset(&m, 0, len);
   m.type = type;
@@ -74,28 +68,7 @@ static int send_msg(int fd, uint32_t type, int32_t pid, const char *text, int pa
     m.text[n] = '\0';
     len += n + 1;
   }
-  iov.iov_base = &m;
-  iov.iov_len = len;
-  memset(&mh, 0, sizeof(mh));
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  if (passfd >= 0) {
-    memset(&cbuf, 0, sizeof(cbuf));
-    mh.msg_control = cbuf.buf;
-    mh.msg_controllen = sizeof(cbuf.buf);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-  }
-  for (;;) {
-    ssize_t r = sendmsg(fd, &mh, MSG_NOSIGNAL);
-    if (r >= 0)
-      return 0;
-    if (errno != EINTR)
-      return -1;
-  }
+  return veil_sendmsg_fd(fd, &m, len, passfd) < 0 ? -1 : 0;
 }
 
 int sync_send(int fd, uint32_t type, int32_t pid, const char *text)

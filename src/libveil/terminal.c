@@ -38,23 +38,7 @@ int terminal_connect_socket(const char *path, veil_error *err)
 
 int terminal_send_fd(int sock, int fd, const char *name, veil_error *err)
 {
-  char control[CMSG_SPACE(sizeof(int))];
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-  struct msghdr msg;
-  struct cmsghdr *cmsg;
-
-  memset(&msg, 0, sizeof(msg));
-  memset(control, 0, sizeof(control));
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+  if (veil_sendmsg_fd(sock, name, strlen(name), fd) < 0)
     return veil_fail(err, errno, "send the pty master to the console socket");
   return 0;
 }

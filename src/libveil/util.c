@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -182,4 +183,33 @@ char *veil_now_rfc3339(void)
   gmtime_r(&ts.tv_sec, &tm);
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
   return veil_strdup_printf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+  struct msghdr msg;
+
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (fd >= 0) {
+    memset(&control, 0, sizeof(control));
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  }
+  for (;;) {
+    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    if (n >= 0 || errno != EINTR)
+      return n;
+  }
 }
