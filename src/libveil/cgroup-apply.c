@@ -4,6 +4,7 @@
  * to, checks first that every one has a home (so an impossible config changes nothing), then
  * writes in order.  Errors name the config key and the file. */
 #include "config.h"
+#include "cgroup-internal.h"
 #include "cgroup-resources.h"
 #include "cgroup.h"
 #include "util.h"
@@ -131,11 +132,9 @@ static int apply_v2(const cgroup_handle *h, const oci_resources *r, veil_error *
     goto out;
   }
   for (size_t i = 0; i < n; i++) {
-    if (!v2_has_controller(dir, w[i].controller)) {
-      veil_fail(err, 0, "%s: the %s controller is not enabled for %s", w[i].key, w[i].controller,
-                dir);
+    if (!v2_has_controller(dir, w[i].controller) &&
+        cg_v2_require_controller(dir, w[i].controller, w[i].key, err) < 0)
       goto out;
-    }
     p[i] = (planned){&w[i], dir};
   }
   /* devices first, like runc: nothing below is reachable through a device node meanwhile */
@@ -214,11 +213,9 @@ static int apply_v1(const cgroup_handle *h, const oci_resources *r, bool hybrid,
                 w2[i].key, w2[i].file, w2[i].controller);
       goto out;
     }
-    if (!v2_has_controller(udir, w2[i].controller)) {
-      veil_fail(err, 0, "%s: %s: the %s controller is not enabled for %s", w2[i].key, w2[i].file,
-                w2[i].controller, udir);
+    if (!v2_has_controller(udir, w2[i].controller) &&
+        cg_v2_require_controller(udir, w2[i].controller, w2[i].key, err) < 0)
       goto out;
-    }
     p[np++] = (planned){&w2[i], udir};
   }
   rc = write_all(p, np, err);

@@ -30,6 +30,8 @@ bool cg_v1_is_frozen(const char *dir);
 
 /* cgroup-v2.c */
 int cg_v2_enable_controllers(const char *dir);
+/* enable CTL in cgroup.subtree_control of DIR's ancestors that lack it; errors name KEY */
+int cg_v2_require_controller(const char *dir, const char *ctl, const char *key, veil_error *err);
 int cg_v2_freeze(const char *dir, bool frozen, veil_error *err);
 bool cg_v2_is_frozen(const char *dir);
 /* 1 when this kernel has no cgroup.kill (the caller signals each process instead) */

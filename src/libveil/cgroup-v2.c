@@ -6,8 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
 
 /* A directory that create made passes on every controller it got from its parent, so that the
@@ -23,6 +26,62 @@ int cg_v2_enable_controllers(const char *dir)
     char plus[64];
     snprintf(plus, sizeof(plus), "+%s", c);
     cg_write(dir, "cgroup.subtree_control", plus, NULL);
+  }
+  return 0;
+}
+
+static bool list_has(const char *dir, const char *file, const char *word)
+{
+  char buf[1024];
+  char *save = NULL;
+
+  if (cg_read(dir, file, buf, sizeof(buf)) < 0)
+    return false;
+  for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+    if (!strcmp(t, word))
+      return true;
+  return false;
+}
+
+static bool on_cgroup2(const char *dir)
+{
+  struct statfs sf;
+
+  return statfs(dir, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* A controller reaches DIR only if every ancestor hands it down, from the hierarchy's root.
+ * runc and crun enable every controller along the path at create; veil enables one only when a
+ * resource needs it, so a host's root cgroup keeps its controllers off until a container asks. */
+int cg_v2_require_controller(const char *dir, const char *ctl, const char *key, veil_error *err)
+{
+  cleanup_free char *p = strdup(dir);
+  char *cuts[64];
+  size_t n = 0;
+
+  if (!p)
+    return veil_fail(err, ENOMEM, "%s", key);
+  /* cut the path at each ancestor that is still on the cgroup2 mount, bottom up */
+  for (char *s = strrchr(p, '/'); s && s != p && n < sizeof(cuts) / sizeof(cuts[0]);
+       s = strrchr(p, '/')) {
+    *s = '\0';
+    if (!on_cgroup2(p)) {
+      *s = '/';
+      break;
+    }
+    cuts[n++] = s;
+  }
+  /* p is now the topmost ancestor on the mount; walk back down to DIR's parent */
+  for (size_t i = n; i-- > 0;) {
+    if (!list_has(p, "cgroup.controllers", ctl))
+      return veil_fail(err, 0, "%s: the %s controller is not available in %s", key, ctl, p);
+    if (!list_has(p, "cgroup.subtree_control", ctl)) {
+      char plus[64];
+      snprintf(plus, sizeof(plus), "+%s", ctl);
+      if (cg_write(p, "cgroup.subtree_control", plus, err) < 0)
+        return veil_error_prefix(err, "%s: enable the %s controller", key, ctl);
+    }
+    *cuts[i] = '/';
   }
   return 0;
 }
