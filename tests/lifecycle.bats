@@ -607,3 +607,27 @@ start_foreground_run() {
 	[ "$status" -eq 1 ]
 	assert_one_error_line
 }
+
+@test "lifecycle: the argument forms the shims and conmon use" {
+	local log=$BATS_TEST_TMPDIR/log.json pid
+	vrun --log "$log" --log-format=json create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
+	[ "$status" -eq 0 ]
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	vrun --log "$log" --log-format=json start "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" running
+	# runc's update reads a LinuxResources document from stdin with --resources=-
+	veil --log "$log" --log-format=json update --resources=- "$ID" <<<'{"pids":{"limit":77}}'
+	[ "$(cat "/sys/fs/cgroup/pids$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup")/pids.max")" = 77 ]
+	# a signal number as a bare word after the id, and --all before it
+	vrun kill "$ID" 18
+	[ "$status" -eq 0 ]
+	vrun kill --all "$ID" 9
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT/$ID" ]
+	# nothing went wrong, so the log holds no error line
+	! grep -q '"level":"error"' "$log"
+}
