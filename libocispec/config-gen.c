@@ -412,16 +412,8 @@ void gen_linux(gctx *g, const oci_linux *l)
 char *oci_config_generate(const oci_config *cfg, size_t *len, char **err)
 {
   gctx g;
-  if (err != NULL)
-    *err = NULL;
-  if (cfg == NULL) {
-    set_err(err, "generate JSON: no config");
+  if (gctx_begin(&g, cfg, "config", err) < 0)
     return NULL;
-  }
-  if (gctx_init(&g, true) < 0) {
-    set_err(err, "generate JSON: out of memory");
-    return NULL;
-  }
   g_map_open(&g);
   g_str(&g, "ociVersion", cfg->oci_version);
   if (cfg->process != NULL) {
@@ -468,16 +460,8 @@ oci_resources *oci_resources_parse_file(const char *path, char **err)
 char *oci_resources_generate(const oci_resources *r, size_t *len, char **err)
 {
   gctx g;
-  if (err != NULL)
-    *err = NULL;
-  if (r == NULL) {
-    set_err(err, "generate JSON: no resources");
+  if (gctx_begin(&g, r, "resources", err) < 0)
     return NULL;
-  }
-  if (gctx_init(&g, true) < 0) {
-    set_err(err, "generate JSON: out of memory");
-    return NULL;
-  }
   gen_resources(&g, r);
   return gctx_finish(&g, len, err);
 }

@@ -71,6 +71,21 @@ static size_t collapse_empty(char *buf, size_t n)
   return o;
 }
 
+int gctx_begin(gctx *g, const void *doc, const char *what, char **err)
+{
+  if (err != NULL)
+    *err = NULL;
+  if (doc == NULL) {
+    set_err(err, "generate JSON: no %s", what);
+    return -1;
+  }
+  if (gctx_init(g, true) < 0) {
+    set_err(err, "generate JSON: out of memory");
+    return -1;
+  }
+  return 0;
+}
+
 char *gctx_finish(gctx *g, size_t *len, char **err)
 {
   char *out = NULL;

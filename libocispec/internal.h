@@ -176,6 +176,8 @@ typedef struct gctx {
 } gctx;
 
 int gctx_init(gctx *g, bool pretty);
+/* The start of every *_generate: clears *err, refuses a NULL DOC ("no WHAT"), inits g pretty. */
+int gctx_begin(gctx *g, const void *doc, const char *what, char **err);
 /* Returns the malloc'd text (NUL-terminated) or NULL + *err; frees g. */
 char *gctx_finish(gctx *g, size_t *len, char **err);
 

@@ -305,16 +305,8 @@ oci_process *oci_process_parse_file(const char *path, char **err)
 char *oci_process_generate(const oci_process *p, size_t *len, char **err)
 {
   gctx g;
-  if (err != NULL)
-    *err = NULL;
-  if (p == NULL) {
-    set_err(err, "generate JSON: no process");
+  if (gctx_begin(&g, p, "process", err) < 0)
     return NULL;
-  }
-  if (gctx_init(&g, true) < 0) {
-    set_err(err, "generate JSON: out of memory");
-    return NULL;
-  }
   gen_process(&g, p);
   return gctx_finish(&g, len, err);
 }

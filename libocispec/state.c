@@ -48,16 +48,8 @@ oci_state *oci_state_parse_file(const char *path, char **err)
 char *oci_state_generate(const oci_state *s, size_t *len, char **err)
 {
   gctx g;
-  if (err != NULL)
-    *err = NULL;
-  if (s == NULL) {
-    set_err(err, "generate JSON: no state");
+  if (gctx_begin(&g, s, "state", err) < 0)
     return NULL;
-  }
-  if (gctx_init(&g, true) < 0) {
-    set_err(err, "generate JSON: out of memory");
-    return NULL;
-  }
   g_map_open(&g);
   g_str(&g, "ociVersion", s->oci_version);
   g_str(&g, "id", s->id);
@@ -130,16 +122,8 @@ veil_state_file *veil_state_file_parse_file(const char *path, char **err)
 char *veil_state_file_generate(const veil_state_file *s, size_t *len, char **err)
 {
   gctx g;
-  if (err != NULL)
-    *err = NULL;
-  if (s == NULL) {
-    set_err(err, "generate JSON: no state");
+  if (gctx_begin(&g, s, "state", err) < 0)
     return NULL;
-  }
-  if (gctx_init(&g, true) < 0) {
-    set_err(err, "generate JSON: out of memory");
-    return NULL;
-  }
   g_map_open(&g);
   g_str(&g, "id", s->id);
   g_str(&g, "bundle", s->bundle);

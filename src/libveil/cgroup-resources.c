@@ -122,29 +122,30 @@ static int finish(wlist *l, cgroup_write **out, size_t *n)
   return 0;
 }
 
-unsigned long long cgroup_shares_to_weight(unsigned long long shares)
+/* [lo, hi] -> [1, 10000], linear; 0 stays 0 (unset), values outside are clamped the way the
+ * v1 kernel clamps them */
+static unsigned long long to_weight(unsigned long long v, unsigned long long lo,
+                                    unsigned long long hi)
 {
-  /* [2, 262144] -> [1, 10000], the runtime-spec / crun formula; out-of-range shares are
-   * clamped the way the v1 kernel clamps them. */
-  if (shares == 0)
+  if (v == 0)
     return 0;
-  if (shares < 2)
-    shares = 2;
-  if (shares > 262144)
-    shares = 262144;
-  return 1 + ((shares - 2) * 9999) / 262142;
+  if (v < lo)
+    v = lo;
+  if (v > hi)
+    v = hi;
+  return 1 + ((v - lo) * 9999) / (hi - lo);
 }
 
+/* cpu.shares [2, 262144] -> cpu.weight, the runtime-spec / crun formula */
+unsigned long long cgroup_shares_to_weight(unsigned long long shares)
+{
+  return to_weight(shares, 2, 262144);
+}
+
+/* blkio.weight [10, 1000] -> io.weight */
 unsigned long long cgroup_blkio_to_io_weight(unsigned long long weight)
 {
-  /* blkio [10, 1000] -> io.weight [1, 10000] */
-  if (weight == 0)
-    return 0;
-  if (weight < 10)
-    weight = 10;
-  if (weight > 1000)
-    weight = 1000;
-  return 1 + ((weight - 10) * 9999) / 990;
+  return to_weight(weight, 10, 1000);
 }
 
 /* "2MB" -> "2MB": the kernel names hugetlb files by the same size string (KB, MB, GB). */
