@@ -777,9 +777,19 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   veil_state_file *s = NULL;
   int rc = -1;
 
-  dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0)
+  if (veil_validate_id(id, err) < 0)
     return -1;
+  dirfd = open_container(root, id, true, &rootfd, &s, err);
+  if (dirfd < 0) {
+    /* As runc and crun: with --force, a container that is already gone is deleted.  The runc v2
+     * shim of containerd runs "delete --force" once more after every container it deleted. */
+    if (force &&
+        (rootfd < 0 || (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT))) {
+      veil_error_clear(err);
+      return 0;
+    }
+    return -1;
+  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
