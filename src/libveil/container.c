@@ -745,6 +745,13 @@ int veil_container_kill(const char *root, const char *id, int sig, bool all, vei
     veil_fail(err, errno, "send signal %d to container \"%s\"", sig, id);
     goto out;
   }
+  /* A process the v1 freezer holds acts on SIGKILL only once thawed; runc thaws a paused
+   * container here, and containerd's shim counts on it to stop a paused task. */
+  if (sig == SIGKILL && status == VEIL_STATUS_PAUSED && !by_cgroup) {
+    _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
+    if (cgroup_from_state(s, &cg, err) < 0 || (cg && cgroup_freeze(cg, false, err) < 0))
+      goto out;
+  }
   rc = 0;
 out:
   veil_state_file_free(s);
