@@ -354,6 +354,13 @@ EOF
 	# the exec joined the container's pid namespace
 	[ "$output" -gt 1 ]
 	[ "$output" -lt 100 ]
+	# veil exec --process: user (resolved by ctr in the image's /etc/passwd)
+	# and working directory
+	run ctrc tasks exec --fifo-dir "$FIFO" --exec-id e4 --user nobody --cwd /tmp "$id" \
+		sh -c 'echo "$(id -u) $(pwd)"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "65534 /tmp" ]
+	grep -q " exec --process [^ ]* --detach --pid-file [^ ]* $id\$" "$CLIENT_TMP/argv.log"
 	run ctrc tasks exec --fifo-dir "$FIFO" --exec-id e3 "$id" /nonexistent
 	[ "$status" -ne 0 ]
 	[[ $output == *'exec "/nonexistent": no such file or directory'* ]]
