@@ -246,6 +246,23 @@ read_counter() {
 	assert_no_leftovers
 }
 
+# As runc: containerd's shim stops a paused task with "kill ID 9" (no --all)
+# and then waits for the init to exit.
+@test "cgroups: kill SIGKILL of a paused container thaws it, and the init dies" {
+	need_hybrid
+	start_container
+	pid=$(ctr_pid)
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	vrun kill "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_exit "$pid"
+	[ "$(state_field status)" = stopped ]
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+
 @test "cgroups: ps -f json lists the init and its child (host pids)" {
 	need_hybrid
 	start_container

@@ -172,7 +172,7 @@ while :; do sleep 0.1; done'
 
 @test "lifecycle: state, start, kill and delete of an unknown id fail" {
 	local cmd
-	for cmd in state start kill delete "delete --force"; do
+	for cmd in state start kill delete; do
 		# shellcheck disable=SC2086
 		run_veil $cmd nosuch
 		if [ "$status" -ne 1 ]; then
@@ -185,6 +185,32 @@ while :; do sleep 0.1; done'
 		fi
 	done
 	[ ! -e "$ROOT/nosuch" ]
+}
+
+# As runc and crun; containerd's runc v2 shim runs "delete --force" again
+# after each container it deleted, and logs a warning when that fails.
+@test "lifecycle: delete --force of an unknown id succeeds quietly" {
+	# no state root yet
+	[ ! -e "$ROOT" ]
+	run_veil delete --force nosuch
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	create_container
+	run_veil delete -f nosuch
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ ! -e "$ROOT/nosuch" ]
+	# a second delete of the same container, as the shim does
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	run_veil delete --force "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# without --force it still fails
+	run_veil delete "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "veil: container \"$ID\" does not exist" ]
 }
 
 @test "lifecycle: create of a duplicate id fails and leaves the first container alone" {

@@ -745,6 +745,13 @@ int veil_container_kill(const char *root, const char *id, int sig, bool all, vei
     veil_fail(err, errno, "send signal %d to container \"%s\"", sig, id);
     goto out;
   }
+  /* A process the v1 freezer holds acts on SIGKILL only once thawed; runc thaws a paused
+   * container here, and containerd's shim counts on it to stop a paused task. */
+  if (sig == SIGKILL && status == VEIL_STATUS_PAUSED && !by_cgroup) {
+    _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
+    if (cgroup_from_state(s, &cg, err) < 0 || (cg && cgroup_freeze(cg, false, err) < 0))
+      goto out;
+  }
   rc = 0;
 out:
   veil_state_file_free(s);
@@ -777,9 +784,19 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   veil_state_file *s = NULL;
   int rc = -1;
 
-  dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0)
+  if (veil_validate_id(id, err) < 0)
     return -1;
+  dirfd = open_container(root, id, true, &rootfd, &s, err);
+  if (dirfd < 0) {
+    /* As runc and crun: with --force, a container that is already gone is deleted.  The runc v2
+     * shim of containerd runs "delete --force" once more after every container it deleted. */
+    if (force &&
+        (rootfd < 0 || (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT))) {
+      veil_error_clear(err);
+      return 0;
+    }
+    return -1;
+  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
