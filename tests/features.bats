@@ -15,6 +15,14 @@ setup_file() {
 	"$VEIL" features >"$FEATURES" 2>"$BATS_FILE_TMPDIR/features.err" || true
 }
 
+# need_seccomp, need_caps: skip, saying why, when this veil was built without the library.
+need_seccomp() {
+	[ "$(feat .linux.seccomp.enabled)" = true ] || skip "veil was built without libseccomp (seccomp.enabled is false)"
+}
+need_caps() {
+	[ "$(feat '.linux | has("capabilities")')" = true ] || skip "veil was built without libcap (no capabilities list)"
+}
+
 # feat JQ-FILTER [JQ-OPTION...]: jq -r over the document setup_file saved.
 feat() {
 	local f=$1
@@ -118,6 +126,7 @@ expect_create_error() {
 # linux.capabilities
 
 @test "features: capabilities are CAP_0..cap_last_cap and a container gets every one it may" {
+	need_caps
 	local last n mask have
 	last=$(cat /proc/sys/kernel/cap_last_cap)
 	n=$(feat '.linux.capabilities | length')
@@ -143,6 +152,7 @@ expect_create_error() {
 }
 
 @test "features: a capability name it does not list is refused" {
+	need_caps
 	cfg '.process.capabilities.bounding += ["CAP_FROBNICATE"]'
 	feat '.linux.capabilities | index("CAP_FROBNICATE")' | grep -qx null
 	expect_create_error process.capabilities.bounding CAP_FROBNICATE
@@ -176,7 +186,7 @@ expect_create_error() {
 
 @test "features: every listed seccomp action, operator, architecture and flag is accepted" {
 	need_tools
-	[ "$(feat .linux.seccomp.enabled)" = true ]
+	need_seccomp
 	local lsock=$BATS_TEST_TMPDIR/listener.sock
 	"$BATS_FILE_TMPDIR/seccomp-listener" "$lsock" "$BATS_TEST_TMPDIR/lstate.json" continue \
 		</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/listener.err" 3>&- &
@@ -207,6 +217,7 @@ expect_create_error() {
 }
 
 @test "features: seccomp flags: supportedFlags are known ones, and this kernel takes all four" {
+	need_seccomp
 	feat '(.linux.seccomp.supportedFlags - .linux.seccomp.knownFlags) | length' | grep -qx 0
 	feat '.linux.seccomp.knownFlags | index("SECCOMP_FILTER_FLAG_LOG")' | grep -qx '[0-9]*'
 	# Linux 6.18 has each flag veil knows (WAIT_KILLABLE_RECV came with 5.19)
@@ -214,6 +225,7 @@ expect_create_error() {
 }
 
 @test "features: a seccomp action, flag or architecture it does not list is refused" {
+	need_seccomp
 	local arch
 	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["acct"], action: "SCMP_ACT_FROBNICATE"}]}'
 	expect_create_error SCMP_ACT_FROBNICATE
