@@ -419,11 +419,12 @@ static bool action_available(uint32_t action)
 
   if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) == 0)
     return true;
-  if (errno == EOPNOTSUPP)
-    return false;
-  /* no SECCOMP_GET_ACTION_AVAIL: a kernel older than 4.14, the one that added KILL_PROCESS and
-   * LOG (NOTIFY came in 5.0) */
-  return action != SCMP_ACT_KILL_PROCESS && action != SCMP_ACT_LOG && action != SCMP_ACT_NOTIFY;
+  /* EINVAL: no SECCOMP_GET_ACTION_AVAIL, a kernel older than 4.14, the one that added
+   * KILL_PROCESS and LOG (NOTIFY came in 5.0).  EOPNOTSUPP: this kernel lacks the action;
+   * anything else (ENOSYS, EPERM): no seccomp for the processes veil starts either. */
+  if (errno == EINVAL)
+    return action != SCMP_ACT_KILL_PROCESS && action != SCMP_ACT_LOG && action != SCMP_ACT_NOTIFY;
+  return false;
 }
 
 /* The kernel checks the flags before it reads the program: EFAULT for a NULL program means it
