@@ -1,15 +1,15 @@
 #include "config.h"
 #include "cli.h"
 #include "features-doc.h"
+#include "util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 int cmd_features(const veil_globals *g, int argc, char **argv)
 {
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   veil_error err = VEIL_ERROR_INIT;
-  char *json = NULL;
+  cleanup_free char *json = NULL;
   int c;
 
   (void)g;
@@ -26,6 +26,5 @@ int cmd_features(const veil_globals *g, int argc, char **argv)
   if (veil_features_json(true, &json, &err) < 0)
     return cli_fail(&err);
   fputs(json, stdout);
-  free(json);
   return 0;
 }
