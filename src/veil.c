@@ -23,7 +23,7 @@ static const veil_command commands[] = {
     {"update", "change a container's resource limits", cmd_update},
     {"ps", "list a container's processes", cmd_ps},
     {"events", "print a container's resource usage and OOM events", cmd_events},
-    {"features", "print the OCI features document (not implemented yet)", cmd_unimplemented},
+    {"features", "print what this veil supports (the OCI features document)", cmd_features},
     {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented},
     {"restore", "restore a container (not implemented yet)", cmd_unimplemented},
 };

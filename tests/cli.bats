@@ -3,7 +3,7 @@
 
 load helpers
 
-COMMANDS="create start run exec state kill delete list spec"
+COMMANDS="create start run exec state kill delete list spec features"
 
 @test "cli: --version prints exactly three lines: version, commit, spec" {
 	run_raw --version

@@ -18,6 +18,17 @@
 
 #define SAVED_CONFIG "config.json"
 
+void hooks_phase_names(veil_name_fn fn, void *data)
+{
+  /* every member of config.hooks, each run where hooks.h says */
+  static const char *const phases[] = {
+      "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(phases); i++)
+    fn(phases[i], data);
+}
+
 char *hooks_state_json(const hook_state *s, veil_error *err)
 {
   char *msg = NULL, *json;

@@ -16,10 +16,14 @@
 
 #include "error.h"
 #include "oci.h"
+#include "util.h"
 
 /* The array and the length of one phase of a possibly absent hooks object, as two arguments:
  * hooks_run(HOOKS(cfg->hooks, prestart), "prestart", ...). */
 #define HOOKS(h, phase) ((h) ? (h)->phase : NULL), ((h) ? (h)->phase##_len : 0)
+
+/* The phases above, by their config.json names. */
+void hooks_phase_names(veil_name_fn fn, void *data);
 
 /* What runtime.md "State" says a hook gets on stdin. */
 typedef struct hook_state {

@@ -116,6 +116,12 @@ out:
   return rc;
 }
 
+bool idmap_mount_supported(void)
+{
+  /* MOUNT_ATTR_IDMAP came with mount_setattr itself */
+  return mount_setattr_supported();
+}
+
 int idmap_mount_userns(const oci_mount *m, bool in_userns, const char *field, veil_error *err)
 {
   if (m->uid_mappings_len == 0 && m->gid_mappings_len == 0) {

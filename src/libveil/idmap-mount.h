@@ -8,6 +8,9 @@
 #include "error.h"
 #include "oci.h"
 
+/* Can this kernel make idmapped mounts (mount_setattr, MOUNT_ATTR_IDMAP: both Linux 5.12)? */
+bool idmap_mount_supported(void);
+
 /* An fd of a user namespace whose maps translate the mount's ids: a new one holding M's own
  * uidMappings/gidMappings, or, when it has none, the container's (IN_USERNS).  FIELD names the
  * mount in messages. */

@@ -27,5 +27,6 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/container-resources.h src/libveil/container-resources.c \
 	src/libveil/container.h src/libveil/container.c \
 	src/libveil/container-cgroup.c \
-	src/libveil/exec.h src/libveil/exec.c
+	src/libveil/exec.h src/libveil/exec.c \
+	src/libveil/features-doc.h src/libveil/features-doc.c
 src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS)

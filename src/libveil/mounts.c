@@ -84,6 +84,17 @@ static const struct {
     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
+/* Options that choose what kind of mount is made rather than a flag of it. */
+typedef enum { KIND_BIND, KIND_RBIND, KIND_IDMAP, KIND_RIDMAP, KIND_TMPCOPYUP } mount_kind;
+
+static const struct {
+  const char *name;
+  mount_kind kind;
+} kind_table[] = {
+    {"bind", KIND_BIND},     {"rbind", KIND_RBIND},         {"idmap", KIND_IDMAP},
+    {"ridmap", KIND_RIDMAP}, {"tmpcopyup", KIND_TMPCOPYUP},
+};
+
 static const struct {
   const char *name;
   unsigned long flags;
@@ -129,19 +140,30 @@ int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error
     const char *opt = options[i];
     bool known = false;
 
-    if (!strcmp(opt, "bind") || !strcmp(opt, "rbind")) {
-      out->bind = true;
-      out->recursive |= opt[0] == 'r';
-      continue;
+    for (size_t k = 0; k < ARRAY_SIZE(kind_table) && !known; k++) {
+      if (strcmp(kind_table[k].name, opt))
+        continue;
+      known = true;
+      switch (kind_table[k].kind) {
+      case KIND_RBIND:
+        out->recursive = true;
+        /* fall through */
+      case KIND_BIND:
+        out->bind = true;
+        break;
+      case KIND_IDMAP:
+        out->idmap = true;
+        break;
+      case KIND_RIDMAP:
+        out->ridmap = true;
+        break;
+      case KIND_TMPCOPYUP:
+        out->tmpcopyup = true;
+        break;
+      }
     }
-    if (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap")) {
-      *(opt[0] == 'r' ? &out->ridmap : &out->idmap) = true;
+    if (known)
       continue;
-    }
-    if (!strcmp(opt, "tmpcopyup")) {
-      out->tmpcopyup = true;
-      continue;
-    }
     for (size_t k = 0; k < ARRAY_SIZE(rec_table) && !known; k++) {
       if (strcmp(rec_table[k].name, opt))
         continue;
@@ -183,6 +205,30 @@ int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error
   out->remount = out->flags & MS_REMOUNT;
   out->flags &= ~(unsigned long)MS_REMOUNT;
   return 0;
+}
+
+bool mount_setattr_supported(void)
+{
+  /* size 0 is always refused (EINVAL); only a kernel without the syscall says ENOSYS */
+  return mount_setattr(-1, "", 0, NULL, 0) == 0 || errno != ENOSYS;
+}
+
+void mount_option_names(veil_name_fn fn, void *data)
+{
+  /* the recursive forms and idmapped mounts are made with mount_setattr(2) (Linux 5.12) */
+  bool setattr = mount_setattr_supported();
+
+  for (size_t i = 0; i < ARRAY_SIZE(kind_table); i++)
+    if (setattr || (kind_table[i].kind != KIND_IDMAP && kind_table[i].kind != KIND_RIDMAP))
+      fn(kind_table[i].name, data);
+  for (size_t i = 0; i < ARRAY_SIZE(flag_table); i++)
+    fn(flag_table[i].name, data);
+  for (size_t i = 0; i < ARRAY_SIZE(rec_table) && setattr; i++)
+    fn(rec_table[i].name, data);
+  for (size_t i = 0; i < ARRAY_SIZE(rec_atime_table) && setattr; i++)
+    fn(rec_atime_table[i].name, data);
+  for (size_t i = 0; i < ARRAY_SIZE(propagation_table); i++)
+    fn(propagation_table[i].name, data);
 }
 
 void fd_path(char buf[FD_PATH_SIZE], int fd)

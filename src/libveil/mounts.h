@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "oci.h"
+#include "util.h"
 
 typedef struct mount_opts {
   unsigned long flags;       /* MS_* to set */
@@ -26,6 +27,11 @@ typedef struct mount_opts {
 
 int mount_opts_parse(char *const *options, size_t n, mount_opts *out, veil_error *err);
 void mount_opts_release(mount_opts *o);
+/* Every option mount_opts_parse knows (anything else goes to the filesystem as data) that
+ * this kernel can carry out. */
+void mount_option_names(veil_name_fn fn, void *data);
+/* Does the kernel have mount_setattr(2) (the recursive options, idmapped mounts)? */
+bool mount_setattr_supported(void);
 /* MS_* flag for a propagation name ("rslave"), 0 when unknown. */
 unsigned long mount_propagation_flags(const char *name);
 

@@ -38,6 +38,18 @@ const ns_desc *ns_by_flag(int flag)
   return NULL;
 }
 
+void ns_supported_names(veil_name_fn fn, void *data)
+{
+  char path[64];
+
+  /* the kernel shows in /proc/self/ns exactly the namespace types it was built with */
+  for (size_t i = 0; i < NS_MAX; i++) {
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_table[i].proc);
+    if (access(path, F_OK) == 0)
+      fn(ns_table[i].name, data);
+  }
+}
+
 void ns_plan_release(ns_plan *plan)
 {
   for (size_t i = 0; i < plan->n_join; i++) {

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "oci.h"
+#include "util.h"
 
 #define NS_MAX 8
 
@@ -18,6 +19,8 @@ typedef struct ns_desc {
 
 const ns_desc *ns_lookup(const char *name);
 const ns_desc *ns_by_flag(int flag);
+/* The spec's names of the namespace types veil handles and this kernel has. */
+void ns_supported_names(veil_name_fn fn, void *data);
 
 typedef struct ns_join {
   int fd; /* opened and type-checked by the parent before clone */

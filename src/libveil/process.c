@@ -149,6 +149,47 @@ static bool lsm_enabled(const char *path, const char *want)
   return !want || !strncmp(buf, want, strlen(want));
 }
 
+#ifdef HAVE_CAPS
+/* The kernel's newest capability; libcap's own probe when procfs does not say. */
+static int kernel_cap_last(void)
+{
+  char buf[16] = "";
+  cleanup_close int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  int last;
+
+  if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && sscanf(buf, "%d", &last) == 1 && last >= 0)
+    return last;
+  return cap_max_bits() - 1;
+}
+
+bool process_cap_names(veil_name_fn fn, void *data)
+{
+  int last = kernel_cap_last();
+
+  for (int v = 0; v <= last; v++) {
+    char *lower = cap_to_name(v);
+    char name[64];
+    cap_value_t back;
+
+    snprintf(name, sizeof(name), "%s", lower ? lower : "");
+    cap_free(lower);
+    for (char *s = name; *s; s++)
+      *s = (char)toupper((unsigned char)*s);
+    /* libcap prints a number for a capability it has no name for: no config can name it */
+    if (cap_lookup(name, &back) == 0 && back == v)
+      fn(name, data);
+  }
+  return true;
+}
+#else
+bool process_cap_names(veil_name_fn fn, void *data)
+{
+  (void)fn;
+  (void)data;
+  return false;
+}
+#endif
+
 int process_validate(const oci_process *p, veil_error *err)
 {
 #ifdef HAVE_CAPS

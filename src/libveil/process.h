@@ -6,10 +6,14 @@
 
 #include "error.h"
 #include "oci.h"
+#include "util.h"
 
 /* In the parent, before anything exists: capability names (a name this kernel lacks is a
  * warning), LSM labels, scheduler, I/O priority and cpu lists. */
 int process_validate(const oci_process *p, veil_error *err);
+/* The CAP_* names a config may use that this kernel has; false when veil was built without
+ * libcap (then capabilities are not applied at all). */
+bool process_cap_names(veil_name_fn fn, void *data);
 /* While still privileged (before pivot the rlimits, after it the rest). */
 int process_set_rlimits(const oci_process *p, veil_error *err);
 int process_set_oom_score_adj(const oci_process *p, veil_error *err);

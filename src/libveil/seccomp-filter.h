@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "oci.h"
+#include "util.h"
 
 /* Builds the filter from the config; no syscall is filtered yet.  *filter is an opaque handle
  * (a scmp_filter_ctx with what the load needs to know).  Errors name the field:
@@ -73,5 +74,20 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *state, v
  * allow) over *sock.  *sock is closed either way: the spec wants one state per connection. */
 int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
                             veil_error *err);
+
+/* For `veil features`: what a profile may use with this build on this kernel.  The actions
+ * this kernel can carry out, every operator, the architectures libseccomp can add to a filter
+ * here, the flags veil knows and those the kernel takes.  Each returns false (and lists
+ * nothing) when veil was built without libseccomp. */
+typedef enum seccomp_name_list {
+  SECCOMP_ACTIONS,
+  SECCOMP_OPERATORS,
+  SECCOMP_ARCHS,
+  SECCOMP_KNOWN_FLAGS,
+  SECCOMP_SUPPORTED_FLAGS,
+} seccomp_name_list;
+bool seccomp_names(seccomp_name_list which, veil_name_fn fn, void *data);
+/* "2.5.4" in buf, or NULL without libseccomp. */
+const char *seccomp_library_version(char *buf, size_t size);
 
 #endif

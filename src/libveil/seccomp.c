@@ -126,19 +126,19 @@ static int add_architectures(veil_seccomp *f, const oci_seccomp *s, veil_error *
   return 0;
 }
 
+static const struct {
+  const char *name;
+  enum scmp_filter_attr attr; /* 0: not a libseccomp attribute */
+  unsigned long flag;
+} flag_table[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+};
+
 static int set_flags(veil_seccomp *f, const oci_seccomp *s, veil_error *err)
 {
-  static const struct {
-    const char *name;
-    enum scmp_filter_attr attr; /* 0: not a libseccomp attribute */
-    unsigned long flag;
-  } flag_table[] = {
-      {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
-      {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
-      {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-      {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
-  };
-
   for (size_t i = 0; i < s->flags_len; i++) {
     const char *name = s->flags[i] ? s->flags[i] : "";
     size_t k;
@@ -388,6 +388,92 @@ static bool filter_notifies(void *filter)
   return ((veil_seccomp *)filter)->notify;
 }
 
+/* Every architecture name config-linux.md lists; which of them work is libseccomp's to say. */
+static const char *const spec_archs[] = {
+    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
+    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
+    "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",
+};
+
+/* What add_architectures will take: libseccomp must know the name and must be able to put
+ * the architecture in a filter for this machine (it refuses one of the other byte order). */
+static bool arch_usable(const char *name)
+{
+  uint32_t arch = resolve_arch(name);
+  scmp_filter_ctx ctx;
+  int rc;
+
+  if (!arch || !(ctx = seccomp_init(SCMP_ACT_ALLOW)))
+    return false;
+  rc = seccomp_arch_add(ctx, arch);
+  seccomp_release(ctx);
+  return rc == 0 || rc == -EEXIST;
+}
+
+static bool action_available(uint32_t action)
+{
+  uint32_t a = action;
+
+  if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &a) == 0)
+    return true;
+  /* EINVAL: no SECCOMP_GET_ACTION_AVAIL, a kernel older than 4.14, the one that added
+   * KILL_PROCESS and LOG (NOTIFY came in 5.0).  EOPNOTSUPP: this kernel lacks the action;
+   * anything else (ENOSYS, EPERM): no seccomp for the processes veil starts either. */
+  if (errno == EINVAL)
+    return action != SCMP_ACT_KILL_PROCESS && action != SCMP_ACT_LOG && action != SCMP_ACT_NOTIFY;
+  return false;
+}
+
+/* The kernel checks the flags before it reads the program: EFAULT for a NULL program means it
+ * knows them, and nothing is loaded. */
+static bool flag_available(unsigned long flag)
+{
+  /* the kernel takes WAIT_KILLABLE_RECV only with a listener, which is how veil uses it */
+  if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+    flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
+bool seccomp_names(seccomp_name_list which, veil_name_fn fn, void *data)
+{
+  switch (which) {
+  case SECCOMP_ACTIONS:
+    for (size_t i = 0; i < ARRAY_SIZE(action_table); i++)
+      if (action_available(action_table[i].action))
+        fn(action_table[i].name, data);
+    break;
+  case SECCOMP_OPERATORS:
+    for (size_t i = 0; i < ARRAY_SIZE(op_table); i++)
+      fn(op_table[i].name, data);
+    break;
+  case SECCOMP_ARCHS:
+    for (size_t i = 0; i < ARRAY_SIZE(spec_archs); i++)
+      if (arch_usable(spec_archs[i]))
+        fn(spec_archs[i], data);
+    break;
+  case SECCOMP_KNOWN_FLAGS:
+  case SECCOMP_SUPPORTED_FLAGS:
+    for (size_t i = 0; i < ARRAY_SIZE(flag_table); i++)
+      if (which == SECCOMP_KNOWN_FLAGS || flag_available(flag_table[i].flag))
+        fn(flag_table[i].name, data);
+    break;
+  }
+  return true;
+}
+
+const char *seccomp_library_version(char *buf, size_t size)
+{
+  const struct scmp_version *v = seccomp_version();
+
+  if (!v)
+    return NULL;
+  snprintf(buf, size, "%u.%u.%u", v->major, v->minor, v->micro);
+  return buf;
+}
+
 #else /* !HAVE_SECCOMP */
 
 #define NO_LIBSECCOMP "linux.seccomp: veil was built without libseccomp"
@@ -415,6 +501,21 @@ static bool filter_notifies(void *filter)
 {
   (void)filter;
   return false;
+}
+
+bool seccomp_names(seccomp_name_list which, veil_name_fn fn, void *data)
+{
+  (void)which;
+  (void)fn;
+  (void)data;
+  return false;
+}
+
+const char *seccomp_library_version(char *buf, size_t size)
+{
+  (void)buf;
+  (void)size;
+  return NULL;
 }
 
 #endif /* HAVE_SECCOMP */

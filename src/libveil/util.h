@@ -50,6 +50,10 @@ static inline void veil_strv_freep(char ***v)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Called once per name by the functions that list what veil accepts (mount options, seccomp
+ * actions, ...), so a caller such as `veil features` reads the very tables the parsers use. */
+typedef void (*veil_name_fn)(const char *name, void *data);
+
 char *veil_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Whole-file helpers; read_file NUL-terminates and caps the size. */

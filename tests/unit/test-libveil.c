@@ -1,7 +1,9 @@
 /* Unit tests of libveil's pure code: id validation, the mount option table, number parsing,
- * error composition and JSON escaping.  Prints "ok N - name" lines and "N passed, M failed". */
+ * error composition, JSON escaping and the lists behind `veil features`.  Prints "ok N - name"
+ * lines and "N passed, M failed". */
 #include "config.h"
 #include "error.h"
+#include "features-doc.h"
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -141,6 +143,60 @@ static void test_namespaces(void)
         ns_by_flag(CLONE_NEWUSER) && !strcmp(ns_by_flag(CLONE_NEWUSER)->name, "user"));
 }
 
+typedef struct name_check {
+  size_t n, bad;
+  bool saw_bind, saw_rro;
+} name_check;
+
+/* Every name the features document lists must be one the parser knows, not fs data. */
+static void check_option_name(const char *name, void *data)
+{
+  name_check *c = data;
+  char *opts[] = {(char *)name};
+  mount_opts o;
+  veil_error err = VEIL_ERROR_INIT;
+
+  c->n++;
+  c->saw_bind |= !strcmp(name, "bind");
+  c->saw_rro |= !strcmp(name, "rro");
+  if (mount_opts_parse(opts, 1, &o, &err) < 0 || o.data) {
+    printf("# mount option \"%s\" is listed but not known to the parser\n", name);
+    c->bad++;
+  }
+  mount_opts_release(&o);
+  veil_error_clear(&err);
+}
+
+static void check_ns_name(const char *name, void *data)
+{
+  name_check *c = data;
+
+  c->n++;
+  if (!ns_lookup(name))
+    c->bad++;
+}
+
+static void test_features(void)
+{
+  name_check c = {0};
+  veil_error err = VEIL_ERROR_INIT;
+  char *json = NULL;
+
+  mount_option_names(check_option_name, &c);
+  CHECK("features: every listed mount option is a known one", c.n > 30 && c.bad == 0);
+  CHECK("features: bind is listed", c.saw_bind);
+  CHECK("features: rro is listed iff mount_setattr exists", c.saw_rro == mount_setattr_supported());
+  memset(&c, 0, sizeof(c));
+  ns_supported_names(check_ns_name, &c);
+  CHECK("features: every listed namespace is one veil knows", c.n > 0 && c.bad == 0);
+  CHECK("features: the document is built", veil_features_json(false, &json, &err) == 0 && json);
+  CHECK("features: compact JSON with the spec version",
+        json && json[0] == '{' &&
+            strstr(json, "\"ociVersionMax\":\"" OCI_SPEC_VERSION "\"") != NULL);
+  free(json);
+  veil_error_clear(&err);
+}
+
 int main(void)
 {
   test_ids();
@@ -149,6 +205,7 @@ int main(void)
   test_errors();
   test_json_escape();
   test_namespaces();
+  test_features();
   printf("%d passed, %d failed\n", n_pass, n_fail);
   return n_fail ? 1 : 0;
 }
