@@ -401,3 +401,8 @@ escape_case() {
 	[ "$(head -n 1 "$log")" = '{"level":"info","msg":"earlier","time":"2000-01-01T00:00:00Z"}' ]
 	tail -n 1 "$log" | jq -e '.level == "error" and (.msg | contains("nosuch"))'
 }
+
+@test "errors: linux.intelRdt is refused (veil has no resctrl support), naming the key" {
+	cfg '.linux.intelRdt = {"closID": "veiltest", "l3CacheSchema": "L3:0=f"}'
+	expect_create_error linux.intelRdt
+}

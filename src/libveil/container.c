@@ -122,6 +122,10 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
     return veil_fail(err, 0,
                      "config.json: process.terminal: a terminal needs --console-socket "
                      "(or set process.terminal to false)");
+  if (cfg->linux && cfg->linux->intel_rdt)
+    return veil_fail(err, 0,
+                     "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported "
+                     "by veil");
   if (process_validate(p, err) < 0)
     return veil_error_prefix(err, "config.json");
   /* The fds to pass must be the caller's.  Those veil opened itself carry FD_CLOEXEC: one of
