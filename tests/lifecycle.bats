@@ -172,7 +172,7 @@ while :; do sleep 0.1; done'
 
 @test "lifecycle: state, start, kill and delete of an unknown id fail" {
 	local cmd
-	for cmd in state start kill delete "delete --force"; do
+	for cmd in state start kill delete; do
 		# shellcheck disable=SC2086
 		run_veil $cmd nosuch
 		if [ "$status" -ne 1 ]; then
@@ -185,6 +185,20 @@ while :; do sleep 0.1; done'
 		fi
 	done
 	[ ! -e "$ROOT/nosuch" ]
+}
+
+@test "lifecycle: delete --force of an unknown id succeeds silently, as with runc" {
+	# Podman deletes --force after a failed create and again in its cleanup
+	run_veil delete --force nosuch
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	run_raw --root "$ROOT/absent" delete --force nosuch
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT/absent" ]
+	run_veil delete --force ../nosuch
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "invalid container id"
 }
 
 @test "lifecycle: create of a duplicate id fails and leaves the first container alone" {

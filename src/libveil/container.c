@@ -770,6 +770,20 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
   return 0;
 }
 
+/* true only when ID is valid and neither it nor the state root exists */
+static bool container_gone(const char *root, const char *id)
+{
+  struct stat st;
+  cleanup_close int rootfd = -1;
+
+  if (veil_validate_id(id, NULL) < 0)
+    return false;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return errno == ENOENT;
+  return fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+}
+
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
@@ -777,6 +791,10 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   veil_state_file *s = NULL;
   int rc = -1;
 
+  /* As with runc and crun, --force of an id that is already gone succeeds: clients (Podman after
+   * a failed create, or its second cleanup) delete just in case and report any failure. */
+  if (force && container_gone(root, id))
+    return 0;
   dirfd = open_container(root, id, true, &rootfd, &s, err);
   if (dirfd < 0)
     return -1;
