@@ -266,6 +266,11 @@ assert_ctr_gone() {
 	[ "$(cat "$dir/pids.max")" = 99 ]
 	dir=$(cgroup_dirs_named "$ID" | grep '^/sys/fs/cgroup/memory/')
 	[ "$(cat "$dir/memory.limit_in_bytes")" = $((64 << 20)) ]
+	# inside, too: on v1 podman keeps the host's cgroup namespace, and
+	# /sys/fs/cgroup/X must still be the container's own cgroup (as runc)
+	run_pm exec "$ID" cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes
+	expect_status 0
+	[ "$output" = "99"$'\n'"$((64 << 20))" ]
 	run_pm rm -f -t 0 "$ID"
 	expect_status 0
 	assert_ctr_gone "$ID"
