@@ -46,8 +46,8 @@ setup() {
 	# raise hard limits, which veil (like runc) cannot do there.  The cgroup
 	# parent (podman's default: /libpod_parent) is ours, so teardown_file
 	# can remove it, and conmon's cgroup below it.
-	RUN_OPTS=(--network none --ulimit nofile=20000:20000 --ulimit nproc=32768:32768
-		--cgroup-parent "$CGROUP_PARENT")
+	LIMITS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 --cgroup-parent "$CGROUP_PARENT")
+	RUN_OPTS=(--network none "${LIMITS[@]}")
 }
 
 teardown_file() {
@@ -384,4 +384,33 @@ assert_ctr_gone() {
 	read -ra words <<<"${output//$'\n'/ }"
 	[ "${words[*]}" = "0 100000 65536 0" ] || fail_with "uid map, id: $output"
 	assert_ctr_gone "$(cat "$cid.2")"
+}
+
+@test "podman: a container joins another one's pid, ipc, uts and network namespaces" {
+	start_ctr --hostname first "$IMAGE" sleep 1000
+	local first=$ID cid=$CLIENT_TMP/cid.$BATS_TEST_NUMBER
+	run_pm run --rm "${LIMITS[@]}" --cidfile "$cid" \
+		--pid "container:$first" --ipc "container:$first" --uts "container:$first" \
+		--network "container:$first" "$IMAGE" sh -c 'hostname; ps -o comm | grep -cx sleep'
+	expect_status 0
+	[ "$output" = $'first\n1' ] || fail_with "hostname, sleeps seen: $output"
+	assert_ctr_gone "$(cat "$cid")"
+	run_pm rm -f -t 0 "$first"
+	expect_status 0
+	assert_ctr_gone "$first"
+}
+
+@test "podman: restart policy on-failure runs the container again through veil" {
+	start_ctr --restart on-failure:2 "$IMAGE" sh -c 'exit 3'
+	local i state
+	# podman's cleanup, started by conmon, deletes and creates it again
+	for ((i = 0; i < 100; i++)); do
+		state=$(pm_inspect "$ID" '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}')
+		[ "$state" = "2 exited 3" ] && break
+		sleep 0.1
+	done
+	[ "$state" = "2 exited 3" ] || fail_with "restarts, status, exit code: $state"
+	run_pm rm -f -t 0 "$ID"
+	expect_status 0
+	assert_ctr_gone "$ID"
 }
