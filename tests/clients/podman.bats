@@ -28,6 +28,13 @@ setup_file() {
 		echo "no runtime path to replace in $conf" >&2
 		return 1
 	}
+	# podman import writes a blob cache under /var/lib/containers, podman
+	# makes /run/containers/networks whatever --root says, veil its default
+	# root: teardown_file removes them if they are new (and empty)
+	local d
+	for d in /var/lib/containers /run/containers "$VEIL_ROOT"; do
+		[ -e "$d" ] || echo "$d" >>"$CLIENT_TMP/new-host-dirs"
+	done
 	busybox_image_tar "$CLIENT_TMP/busybox.tar"
 	# overlay when the kernel lets podman mount it here, else the slower vfs
 	STORAGE_DRIVER=overlay
@@ -53,7 +60,7 @@ setup() {
 teardown_file() {
 	[ -n "${CLIENT_TMP:-}" ] && [ -d "$CLIENT_TMP" ] || return 0
 	pm rm -af -t 0 >/dev/null 2>&1 || true
-	local d cmd id
+	local d cmd id m
 	# conmon (and anything else) still running for our storage; never by name
 	for d in /proc/[0-9]*; do
 		[ "${d#/proc/}" != "$BASHPID" ] || continue
@@ -69,6 +76,12 @@ teardown_file() {
 	# podman's overlay and shm mounts, deepest first
 	awk -v t="$CLIENT_TMP/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
 		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+	if [ -f "$CLIENT_TMP/new-host-dirs" ]; then
+		while read -r d; do
+			rm -f "$d/cache/blob-info-cache-v1.boltdb"
+			rmdir "$d/cache" "$d/networks" "$d" 2>/dev/null
+		done <"$CLIENT_TMP/new-host-dirs"
+	fi
 	rm -rf --one-file-system -- "$CLIENT_TMP"
 	# empty by now: children first
 	find /sys/fs/cgroup -mindepth 2 -depth -type d -path "*$CGROUP_PARENT*" \
