@@ -189,6 +189,25 @@ assert_ctr_gone() {
 	expect_status 0
 }
 
+@test "podman: conmon calls veil create, start and delete, with the JSON error log" {
+	# a logging veil named veil: podman's runtime_supports_json goes by name
+	mkdir -p "$CLIENT_TMP/argv"
+	printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "$CLIENT_TMP/argv/log" "$VEIL" \
+		>"$CLIENT_TMP/argv/veil"
+	chmod +x "$CLIENT_TMP/argv/veil"
+	local cid=$CLIENT_TMP/cid.$BATS_TEST_NUMBER id log
+	run_pm --runtime "$CLIENT_TMP/argv/veil" run --rm "${RUN_OPTS[@]}" --cidfile "$cid" \
+		"$IMAGE" true
+	expect_status 0
+	id=$(cat "$cid")
+	log=$(grep -F "$id" "$CLIENT_TMP/argv/log" | sed "s|$CLIENT_TMP|T|g; s|$id|ID|g")
+	echo "$log" >&2
+	[[ $log == *"--log-format=json --log T/"*"/oci-log create --bundle T/storage/"*" --pid-file T/"*" ID"* ]]
+	grep -qx "start ID" <<<"$log"
+	grep -qx "delete --force ID" <<<"$log"
+	assert_ctr_gone "$id"
+}
+
 @test "podman: run --rm prints the output and passes the exit status on" {
 	local cid=$CLIENT_TMP/cid.$BATS_TEST_NUMBER
 	run_pm --runtime "$VEIL" run --rm "${RUN_OPTS[@]}" --cidfile "$cid.1" \
