@@ -272,7 +272,8 @@ out:
 /* A process of another user must be able to reopen its stdio (/dev/stdout is a link to
  * /proc/self/fd/1, screen and pinentry open their tty by name), but the pipes or fifos of the
  * client and the pty are root's, mode 0600/0620.  Like runc, hand them to the user, the group
- * kept; only pipes, and the pty we made: never a device or file of the host. */
+ * kept: pipes and fifos (the client makes them for the container), and the pty we made; never a
+ * device or a regular file. */
 static int stdio_give_to(const oci_process *p, uid_t uid, veil_error *err)
 {
   for (int fd = 0; fd < 3; fd++) {
