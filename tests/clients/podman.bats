@@ -246,9 +246,10 @@ assert_ctr_gone() {
 	[ "$output" = x ]
 	run_pm exec "$ID" sh -c 'exit 7'
 	expect_status 7
+	# another user, who reopens its stdout (conmon's pipe) by name
 	# shellcheck disable=SC2016 # expanded in the container
 	run_pm exec --user 65534:65534 --workdir /tmp --env VEIL_T=ok "$ID" \
-		sh -c 'echo "$(id -u):$(id -g) $PWD $VEIL_T"'
+		sh -c 'echo "$(id -u):$(id -g) $PWD $VEIL_T" >/dev/stdout'
 	expect_status 0
 	[ "$output" = "65534:65534 /tmp ok" ]
 	# an extra fd reaches the exec'd process (conmon: veil exec --preserve-fds)
@@ -331,6 +332,11 @@ assert_ctr_gone() {
 	expect_status 5
 	[[ $output =~ ^/dev/pts/[0-9]+$ ]] || fail_with "tty printed \"$output\""
 	assert_ctr_gone "$(cat "$cid")"
+	# a user other than root owns the pty, and opens it by name
+	# shellcheck disable=SC2016 # expanded in the container
+	run_tty "run --rm -t --user 1000:1000 ${RUN_OPTS[*]} $IMAGE sh -c 'head -c0 <\$(tty) && echo \$(id -u) opened \$(tty)'"
+	expect_status 0
+	[[ $output =~ ^1000\ opened\ /dev/pts/[0-9]+$ ]] || fail_with "as 1000: \"$output\""
 	# and without -t there is none
 	run_pm run --rm "${RUN_OPTS[@]}" "$IMAGE" tty
 	expect_status 1
@@ -408,10 +414,12 @@ assert_ctr_gone() {
 	local cid=$CLIENT_TMP/cid.$BATS_TEST_NUMBER words
 	echo "from the host" >"$CLIENT_TMP/bind-src"
 	echo piped >"$CLIENT_TMP/stdin"
-	run_pm run --rm -i "${RUN_OPTS[@]}" --cidfile "$cid.1" \
-		-v "$CLIENT_TMP/bind-src:/data/f:ro" "$IMAGE" sh -c 'cat; cat /data/f' <"$CLIENT_TMP/stdin"
+	# as another user, who reopens stdin and stderr by name
+	run_pm run --rm -i --user 1000:1000 "${RUN_OPTS[@]}" --cidfile "$cid.1" \
+		-v "$CLIENT_TMP/bind-src:/data/f:ro" "$IMAGE" \
+		sh -c 'cat /dev/stdin; cat /data/f; echo to-stderr >/dev/stderr' <"$CLIENT_TMP/stdin"
 	expect_status 0
-	[ "$output" = $'piped\nfrom the host' ]
+	[ "$output" = $'piped\nfrom the host' ] && [ "$stderr" = to-stderr ]
 	assert_ctr_gone "$(cat "$cid.1")"
 	run_pm run --rm "${RUN_OPTS[@]}" --cidfile "$cid.2" --uidmap 0:100000:65536 \
 		--gidmap 0:100000:65536 "$IMAGE" sh -c 'cat /proc/self/uid_map; id -u'
