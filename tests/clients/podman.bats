@@ -457,3 +457,24 @@ assert_ctr_gone() {
 	expect_status 0
 	assert_ctr_gone "$ID"
 }
+
+@test "podman: stop without a pid namespace signals every process (veil kill --all)" {
+	# sh ignores SIGTERM and waits for its sleep: only a SIGTERM sent to the
+	# sleep too (kill --all) ends it with 143; the init alone would need
+	# podman's SIGKILL after the timeout (137)
+	start_ctr --pid host "$IMAGE" sh -c 'sleep 1000 & echo $! >/tmp/bg; trap "" TERM; wait $!'
+	local bg i
+	for ((i = 0; i < 50; i++)); do
+		bg=$(pm exec "$ID" cat /tmp/bg 2>/dev/null) && [ -n "$bg" ] && break
+		sleep 0.1
+	done
+	# the host's pid namespace: the background sleep's pid is a host pid
+	grep -q "libpod-$ID" "/proc/$bg/cgroup" || fail_with "no sleep $bg of $ID"
+	run_pm stop -t 30 "$ID"
+	expect_status 0
+	[ "$(pm_inspect "$ID" '{{.State.ExitCode}}')" = 143 ]
+	! grep -qs "libpod-$ID" "/proc/$bg/cgroup" || fail_with "sleep $bg outlived podman stop"
+	run_pm rm "$ID"
+	expect_status 0
+	assert_ctr_gone "$ID"
+}
