@@ -90,15 +90,21 @@ teardown_file() {
 		-exec rmdir {} \; 2>/dev/null
 }
 
+# pm_argv: PM_ARGV is podman with the options that keep all its state in
+# $CLIENT_TMP
+pm_argv() {
+	PM_ARGV=(podman --root "$CLIENT_TMP/storage" --runroot "$CLIENT_TMP/run"
+		--tmpdir "$CLIENT_TMP/tmp" --network-config-dir "$CLIENT_TMP/net"
+		--storage-driver "${STORAGE_DRIVER:-overlay}"
+		--cgroup-manager cgroupfs --events-backend file)
+}
+
 # pm ARG...: podman with private state and the copied containers.conf; fd 3
 # (bats' output) is replaced by /dev/null, or the file $PM_FD3 when set, so
 # that conmon and containers, which inherit it, do not hold bats' pipe
 pm() {
-	CONTAINERS_CONF=$CLIENT_TMP/containers.conf podman \
-		--root "$CLIENT_TMP/storage" --runroot "$CLIENT_TMP/run" \
-		--tmpdir "$CLIENT_TMP/tmp" --network-config-dir "$CLIENT_TMP/net" \
-		--storage-driver "${STORAGE_DRIVER:-overlay}" \
-		--cgroup-manager cgroupfs --events-backend file "$@" 3<"${PM_FD3:-/dev/null}"
+	pm_argv
+	CONTAINERS_CONF=$CLIENT_TMP/containers.conf "${PM_ARGV[@]}" "$@" 3<"${PM_FD3:-/dev/null}"
 }
 
 # run_pm [-N] ARG...: bats run of pm, stdout and stderr apart, logged; -N
@@ -117,12 +123,9 @@ run_pm() {
 # run_tty ARGS: "podman ARGS" (ARGS a string for sh) on a fresh pty from
 # script(1), so podman -t has a terminal; $output without carriage returns
 run_tty() {
-	local podman_cmd
-	podman_cmd="CONTAINERS_CONF=$CLIENT_TMP/containers.conf podman --root $CLIENT_TMP/storage"
-	podman_cmd+=" --runroot $CLIENT_TMP/run --tmpdir $CLIENT_TMP/tmp"
-	podman_cmd+=" --network-config-dir $CLIENT_TMP/net --storage-driver $STORAGE_DRIVER"
-	podman_cmd+=" --cgroup-manager cgroupfs --events-backend file"
-	run script -qec "$podman_cmd $1" /dev/null </dev/null 3>&-
+	pm_argv
+	run script -qec "CONTAINERS_CONF=$(printf %q "$CLIENT_TMP/containers.conf") \
+		$(printf '%q ' "${PM_ARGV[@]}")$1" /dev/null </dev/null 3>&-
 	output=${output//$'\r'/}
 	echo "# tty: $1 -> exit $status: ${output:0:2000}" >&2
 }
