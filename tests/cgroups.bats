@@ -135,6 +135,32 @@ read_counter() {
 	[ -z "$(cg_dirs "$CGP")" ]
 }
 
+@test "cgroups: /sys/fs/cgroup shows the container's own cgroups, also without a cgroup namespace" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p | .linux.resources.pids.limit = 77' --arg p "/$CGP/own"
+	# pids.max exists in a child cgroup only: at a hierarchy's root cat fails
+	# shellcheck disable=SC2016 # for the container's sh
+	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max
+		awk "\$5 ~ /^\/sys\/fs\/cgroup\/(pids|unified)\$/ { print \$4, substr(\$6, 1, 3) }" /proc/self/mountinfo
+		ls /sys/fs/cgroup/pids /sys/fs/cgroup/unified | grep -c "^veiltest-" || :'
+	local ns want
+	for ns in without with; do
+		# Podman and Docker on cgroup v1 share the host's cgroup namespace: a new mount would
+		# show the whole hierarchy there, so the container's cgroup is bound instead (as runc)
+		if [ $ns = without ]; then
+			del_ns cgroup
+			want="/$CGP/own"
+		else
+			add_ns cgroup
+			want=/
+		fi
+		vrun run --bundle "$BUNDLE" "$ID"
+		[ "$status" -eq 0 ]
+		[ "$stdout" = "77"$'\n'"$want ro,"$'\n'"$want ro,"$'\n'0 ] ||
+			{ echo "$ns a cgroup namespace: $stdout" >&2 && false; }
+	done
+}
+
 @test "cgroups: a cgroupsPath with .. is refused and nothing is left" {
 	cfg '.linux.cgroupsPath = "/a/../../escape"'
 	vrun create --bundle "$BUNDLE" "$ID"

@@ -187,8 +187,8 @@ while :; do sleep 0.1; done'
 	[ ! -e "$ROOT/nosuch" ]
 }
 
-# As runc and crun; containerd's runc v2 shim runs "delete --force" again
-# after each container it deleted, and logs a warning when that fails.
+# As runc and crun: containerd's runc v2 shim runs "delete --force" again after
+# each container it deleted, and Podman after a failed create and in its cleanup.
 @test "lifecycle: delete --force of an unknown id succeeds quietly" {
 	# no state root yet
 	[ ! -e "$ROOT" ]
@@ -211,6 +211,13 @@ while :; do sleep 0.1; done'
 	run_veil delete "$ID"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "veil: container \"$ID\" does not exist" ]
+	# --force does not make a state root, nor take a bad id
+	run_raw --root "$ROOT/absent" delete --force nosuch
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT/absent" ]
+	run_veil delete --force ../nosuch
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "invalid container id"
 }
 
 @test "lifecycle: create of a duplicate id fails and leaves the first container alone" {

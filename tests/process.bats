@@ -86,6 +86,24 @@ have_cap() {
 	[ "$stdout" = 1000 ]
 }
 
+@test "user: another user reopens its stdio pipes (/dev/stdout); files are not chowned" {
+	cfg '.process.user = {uid: 1000, gid: 1000}'
+	# shellcheck disable=SC2016 # for the container's sh
+	set_args sh -c 'cat /dev/stdin; echo out >/dev/stdout && echo err >/dev/stderr &&
+		stat -L -c "%u %g" /proc/self/fd/1'
+	# stdin, stdout and stderr are pipes, root's, mode 0600
+	run bash -c 'echo in | "$@" 2>&1 | cat' _ "$VEIL" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+	echo "# $status: $output" >&2
+	[ "$status" -eq 0 ]
+	[ "$output" = $'in\nout\nerr\n1000 0' ]
+	# a file for stdout stays as it was (it is the host's)
+	echo keep >"$BATS_TEST_TMPDIR/out"
+	"$VEIL" --root "$ROOT" run --bundle "$BUNDLE" "${ID}b" </dev/null >>"$BATS_TEST_TMPDIR/out" 2>&1 || true
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/out")" = 0 ]
+	grep -q "can't create /dev/stdout" "$BATS_TEST_TMPDIR/out"
+	[ "$(stat -c %u /dev/null)" = 0 ]
+}
+
 @test "session keyring: a new one by default, the caller's with --no-new-keyring" {
 	need_tools
 	local host

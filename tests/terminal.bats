@@ -68,6 +68,21 @@ wait_receiver() {
 	[ "$status" -eq 0 ]
 }
 
+@test "terminal: a non-root process owns its pty and can open it by name" {
+	need_tools
+	cfg '.process.terminal = true | .process.user = {uid: 1000, gid: 1000}'
+	set_args sh
+	# shellcheck disable=SC2016 # for the container's sh
+	start_receiver 'head -c0 <$(tty) && echo R=ok; echo U=$(stat -L -c %u $(tty)); exit
+'
+	create_container --console-socket "$SOCK"
+	vrun start "$ID"
+	[ "$status" -eq 0 ]
+	wait_receiver
+	grep -qx 'R=ok' <<<"$console"
+	grep -qx 'U=1000' <<<"$console"
+}
+
 @test "terminal: create with terminal true and no --console-socket is a clear error" {
 	cfg '.process.terminal = true'
 	vrun create --bundle "$BUNDLE" "$ID"

@@ -781,6 +781,20 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
   return 0;
 }
 
+/* true only when ID is valid and neither it nor the state root exists */
+static bool container_gone(const char *root, const char *id)
+{
+  struct stat st;
+  cleanup_close int rootfd = -1;
+
+  if (veil_validate_id(id, NULL) < 0)
+    return false;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return errno == ENOENT;
+  return fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+}
+
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
@@ -788,19 +802,13 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   veil_state_file *s = NULL;
   int rc = -1;
 
-  if (veil_validate_id(id, err) < 0)
-    return -1;
+  /* As with runc and crun, --force of an id that is already gone succeeds: containerd's runc
+   * v2 shim deletes --force again after every container, Podman after a failed create. */
+  if (force && container_gone(root, id))
+    return 0;
   dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0) {
-    /* As runc and crun: with --force, a container that is already gone is deleted.  The runc v2
-     * shim of containerd runs "delete --force" once more after every container it deleted. */
-    if (force &&
-        (rootfd < 0 || (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT))) {
-      veil_error_clear(err);
-      return 0;
-    }
+  if (dirfd < 0)
     return -1;
-  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,

@@ -473,8 +473,83 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
   return veil_strdup_printf("%s/%s", ctx->bundle, source);
 }
 
-/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them;
- * a cgroup2-only host: one cgroup2 mount. */
+/* Whether the comma lists A and B share an item. */
+static bool lists_meet(const char *a, const char *b)
+{
+  size_t n;
+
+  for (; *a; a += n + (a[n] == ',')) {
+    n = strcspn(a, ",");
+    for (const char *q = b; *q;) {
+      size_t m = strcspn(q, ",");
+      if (n && m == n && !strncmp(a, q, n))
+        return true;
+      q += m + (q[m] == ',');
+    }
+  }
+  return false;
+}
+
+/* Our cgroup, from /proc/self/cgroup, in the v1 hierarchy whose superblock options hold CTRLS
+ * (e.g. "cpu,cpuacct" or "xattr,name=systemd"), or the cgroup2 one for NULL; "/" in a new cgroup
+ * namespace.  NULL when there is none. */
+static char *own_cgroup(const char *ctrls)
+{
+  FILE *f = fopen("/proc/self/cgroup", "re");
+  char *line = NULL, *found = NULL;
+  size_t cap = 0;
+
+  if (!f)
+    return NULL;
+  while (!found && getline(&line, &cap, f) > 0) {
+    char *list = strchr(line, ':'), *path;
+    if (!list || !(path = strchr(++list, ':')))
+      continue;
+    *path++ = '\0';
+    path[strcspn(path, "\n")] = '\0';
+    if (ctrls ? lists_meet(list, ctrls) : !*list)
+      found = strdup(path);
+  }
+  fclose(f);
+  free(line);
+  return found;
+}
+
+/* Without a cgroup namespace a new cgroup mount shows the whole hierarchy: the other
+ * containers' cgroups, and the host's limits where the container's are looked for.  Like runc,
+ * bind the container's own cgroup instead, from the host's mount MNT (whose root is ROOT).
+ * Returns 1 when done, 0 when a new mount is right (our cgroup is the namespace's root). */
+static int bind_own_cgroup(const char *field, const char *mnt, const char *root, const char *ctrls,
+                           int top, const char *name, unsigned long flags, veil_error *err)
+{
+  cleanup_free char *own = own_cgroup(ctrls), *src = NULL;
+  size_t rl = strcmp(root, "/") ? strlen(root) : 0;
+
+  if (!own || !strcmp(own, "/") || strncmp(own, root, rl) || (own[rl] && own[rl] != '/'))
+    return 0;
+  src = veil_strdup_printf("%s%s", mnt, own + rl);
+  if (!src)
+    return veil_fail(err, ENOMEM, "%s", field);
+  char path[FD_PATH_SIZE];
+  cleanup_close int fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return veil_fail(err, errno, "%s: open %s", field, name);
+  fd_path(path, fd);
+  if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+    return veil_fail(err, errno, "%s: bind %s", field, src);
+  /* the flags go to the new mount, which the old fd (below it) does not reach */
+  close(fd);
+  fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return veil_fail(err, errno, "%s: open %s", field, name);
+  fd_path(path, fd);
+  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+    return veil_fail(err, errno, "%s: remount %s", field, src);
+  return 1;
+}
+
+/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them,
+ * each showing the container's cgroup; a cgroup2-only host: one cgroup2 mount. */
 static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, int tfd,
                              const mount_opts *o, veil_error *err)
 {
@@ -519,10 +594,10 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     return -1;
   }
   while (rc == 0 && getline(&line, &cap, mi) > 0) {
-    char mnt[4096], fstype[64], opts[1024];
+    char root[4096], mnt[4096], fstype[64], opts[1024];
     char *sep = strstr(line, " - ");
     /* fields: id parent maj:min root mountpoint options ... - fstype source superopts */
-    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+    if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
         sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
       continue;
     if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0)
@@ -550,8 +625,14 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     }
     char subpath[FD_PATH_SIZE];
     fd_path(subpath, sub);
-    if (mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype, flags | (o->flags & MS_RDONLY),
-              is_v2 ? NULL : data) < 0) {
+    int bound = bind_own_cgroup(field, mnt, root, is_v2 ? NULL : data, top, name,
+                                flags | (o->flags & MS_RDONLY), err);
+    if (bound < 0) {
+      rc = -1;
+      break;
+    }
+    if (!bound && mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype,
+                        flags | (o->flags & MS_RDONLY), is_v2 ? NULL : data) < 0) {
       /* Not allowed in this user namespace: show the host's hierarchy instead. */
       if (mount(mnt, subpath, NULL, MS_BIND | MS_REC, NULL) < 0)
         rc = veil_fail(err, errno, "%s: mount %s on %s/%s", field, fstype, dest, name);

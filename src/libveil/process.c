@@ -310,9 +310,32 @@ out:
 }
 #endif
 
+/* A process of another user must be able to reopen its stdio (/dev/stdout is a link to
+ * /proc/self/fd/1, screen and pinentry open their tty by name), but the pipes or fifos of the
+ * client and the pty are root's, mode 0600/0620.  Like runc, hand them to the user, the group
+ * kept: pipes and fifos (the client makes them for the container), and the pty we made; never a
+ * device or a regular file. */
+static int stdio_give_to(const oci_process *p, uid_t uid, veil_error *err)
+{
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid == uid)
+      continue;
+    if (!S_ISFIFO(st.st_mode) && !(p->terminal && S_ISCHR(st.st_mode) && isatty(fd)))
+      continue;
+    /* EINVAL/EPERM: the owner is not mapped in our user namespace; EROFS: nothing to do */
+    if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+      return veil_fail(err, errno, "process.user.uid: give stdio fd %d to uid %u", fd, uid);
+  }
+  return 0;
+}
+
 int process_set_identity(const oci_process *p, veil_error *err)
 {
   const oci_user *u = &p->user;
+
+  if (stdio_give_to(p, u->uid, err) < 0)
+    return -1;
 
 #ifdef HAVE_CAPS
   if (p->capabilities && caps_bounding(p->capabilities, err) < 0)
