@@ -51,7 +51,8 @@ static void usage(void)
          "      --ignore-paused       exec even into a paused container\n"
          "      --process-label L     SELinux label (not supported)\n"
          "      --apparmor P          AppArmor profile (not supported)\n"
-         "      --cgroup PATH         sub-cgroup to run in (not supported)\n");
+         "      --cgroup [CTRL[,CTRL]:]SUB  run in the container's existing sub-cgroup SUB\n"
+         "                            (of every hierarchy, or of the controllers named)\n");
 }
 
 int cmd_exec(const veil_globals *g, int argc, char **argv)
@@ -89,7 +90,7 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
   };
   veil_exec_opts o;
   veil_error err = VEIL_ERROR_INIT;
-  cleanup_free char **env = NULL, **caps = NULL;
+  cleanup_free char **env = NULL, **caps = NULL, **cgroups = NULL;
   cleanup_free uint32_t *gids = NULL;
   int c, status = 0;
 
@@ -167,9 +168,10 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
         return cli_failf("exec: --preserve-fds: \"%s\" is not a number", optarg);
       break;
     case OPT_CGROUP:
-      /* runc's choice of a sub-cgroup; the process joins the container's own cgroup */
-      if (*optarg)
-        return cli_failf("exec: --cgroup: running in a sub-cgroup is not implemented yet");
+      /* repeatable, as in runc: one sub-cgroup for all hierarchies or per controller list */
+      if (push_str(&cgroups, &o.cgroups_len, optarg) < 0)
+        return cli_failf("exec: out of memory");
+      o.cgroups = cgroups;
       break;
     case OPT_IGNORE_PAUSED:
       o.ignore_paused = true;

@@ -227,6 +227,51 @@ read_counter() {
 	jq -e --argjson p "$epid" 'index($p) != null' <<<"$stdout"
 }
 
+@test "cgroups: exec --cgroup runs in an existing sub-cgroup, of all hierarchies or of some" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/sub"
+	start_container
+	local m pid
+	for m in $(cg_mounts); do mkdir "$m/$CGP/sub/inner"; done
+	# a v1 cpuset starts with no cpus and mems: give the new one its parent's
+	m=/sys/fs/cgroup/cpuset/$CGP/sub
+	if [ -d "$m" ]; then
+		cat "$m/cpuset.cpus" >"$m/inner/cpuset.cpus"
+		cat "$m/cpuset.mems" >"$m/inner/cpuset.mems"
+	fi
+	vrun exec -d --pid-file "$BATS_TEST_TMPDIR/e1.pid" --cgroup inner "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	assert_cgroup "$(cat "$BATS_TEST_TMPDIR/e1.pid")" "/$CGP/sub/inner"
+	# CTRL[,CTRL]:SUB moves only those controllers' directories
+	mkdir "/sys/fs/cgroup/memory/$CGP/sub/m2" "/sys/fs/cgroup/pids/$CGP/sub/m2"
+	vrun exec -d --pid-file "$BATS_TEST_TMPDIR/e2.pid" --cgroup memory,pids:m2 "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	pid=$(cat "$BATS_TEST_TMPDIR/e2.pid")
+	grep -qx "[0-9]*:memory:/$CGP/sub/m2" "/proc/$pid/cgroup"
+	grep -qx "[0-9]*:pids:/$CGP/sub/m2" "/proc/$pid/cgroup"
+	grep -qx "[0-9]*:freezer:/$CGP/sub" "/proc/$pid/cgroup"
+	grep -qx "0::/$CGP/sub" "/proc/$pid/cgroup"
+	# a sub-cgroup is joined, never made; no way out of the container's cgroup
+	vrun exec --cgroup nosuch "$ID" true
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "--cgroup: /sys/fs/cgroup/"
+	assert_contains "$stderr" "/$CGP/sub/nosuch: No such file or directory"
+	[ -z "$(cg_dirs nosuch)" ]
+	vrun exec --cgroup ../.. "$ID" true
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "is not a relative path inside the container's cgroup"
+	vrun exec --cgroup /inner "$ID" true
+	[ "$status" -eq 1 ]
+	vrun exec --cgroup nosuchctl:inner "$ID" true
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "the container has no nosuchctl cgroup"
+	# delete takes the sub-cgroups with the container's own
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$(cg_dirs "$CGP")" ]
+}
+
 # ---------------------------------------------------------------------------
 # pause, resume, ps, kill --all (hybrid host: the v1 freezer)
 
@@ -428,6 +473,21 @@ V delete --force "$ID"
 strace -qq -e trace=clone3 -o "$BATS_TEST_TMPDIR/strace" "$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
 grep -q CLONE_INTO_CGROUP "$BATS_TEST_TMPDIR/strace"
 V exec "$ID" true
+V delete --force "$ID"
+[ ! -e "/sys/fs/cgroup/$CGP" ]
+'
+}
+
+@test "cgroups v2: exec --cgroup SUB and :SUB are cloned into the sub-cgroup" {
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/v2s"
+	in_private_v2 '
+V run -d --bundle "$BUNDLE" "$ID"
+mkdir "/sys/fs/cgroup/$CGP/v2s/inner"
+V exec -d --pid-file "$BATS_TEST_TMPDIR/e.pid" --cgroup inner "$ID" sleep 999
+grep -x "0::/$CGP/v2s/inner" /proc/$(cat "$BATS_TEST_TMPDIR/e.pid")/cgroup
+V exec -d --pid-file "$BATS_TEST_TMPDIR/e2.pid" --cgroup :inner "$ID" sleep 999
+grep -x "0::/$CGP/v2s/inner" /proc/$(cat "$BATS_TEST_TMPDIR/e2.pid")/cgroup
+! V exec --cgroup nosuch "$ID" true
 V delete --force "$ID"
 [ ! -e "/sys/fs/cgroup/$CGP" ]
 '

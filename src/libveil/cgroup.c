@@ -404,6 +404,73 @@ int cgroup_v2_dirfd(const cgroup_handle *h)
   return h ? h->v2fd : -1;
 }
 
+static const cg_dir *dir_of(const cgroup_handle *h, const char *controller);
+
+/* d->path/sub, which must be a directory that exists: exec joins, it never creates */
+static int descend_dir(cgroup_handle *h, cg_dir *d, const char *sub, veil_error *err)
+{
+  struct stat st;
+  cleanup_free char *p = veil_strdup_printf("%s/%s", d->path, sub);
+
+  if (!p)
+    return veil_fail(err, ENOMEM, "--cgroup");
+  if (stat(p, &st) < 0)
+    return veil_fail(err, errno, "--cgroup: %s", p);
+  if (!S_ISDIR(st.st_mode))
+    return veil_fail(err, ENOTDIR, "--cgroup: %s", p);
+  if (d->v2) {
+    int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return veil_fail(err, errno, "--cgroup: open %s", p);
+    if (h->v2fd >= 0)
+      close(h->v2fd);
+    h->v2fd = fd;
+  }
+  free(d->path);
+  d->path = p;
+  p = NULL;
+  d->created = 0;
+  return 0;
+}
+
+int cgroup_descend(cgroup_handle *h, const char *spec, veil_error *err)
+{
+  const char *colon = strchr(spec, ':');
+  const char *sub = colon ? colon + 1 : spec;
+  cleanup_free char *ctrls = colon ? strndup(spec, (size_t)(colon - spec)) : NULL;
+
+  if (!h)
+    return veil_fail(err, 0, "--cgroup %s: the container has no cgroup", spec);
+  if (colon && !ctrls)
+    return veil_fail(err, ENOMEM, "--cgroup");
+  if (!*sub || sub[0] == '/' || check_path(sub, NULL) < 0)
+    return veil_fail(err, 0,
+                     "--cgroup %s: \"%s\" is not a relative path inside the container's cgroup",
+                     spec, sub);
+  if (!colon) {
+    for (size_t i = 0; i < h->n; i++)
+      if (descend_dir(h, &h->dirs[i], sub, err) < 0)
+        return -1;
+    return 0;
+  }
+  char *save = NULL;
+  /* "" is cgroup2's name, as in runc's ":SUB" */
+  if (!*ctrls) {
+    cg_dir *d = (cg_dir *)dir_of(h, "");
+    if (!d)
+      return veil_fail(err, 0, "--cgroup %s: the container has no cgroup2 directory", spec);
+    return descend_dir(h, d, sub, err);
+  }
+  for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+    cg_dir *d = (cg_dir *)dir_of(h, c);
+    if (!d)
+      return veil_fail(err, 0, "--cgroup %s: the container has no %s cgroup", spec, c);
+    if (descend_dir(h, d, sub, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err)
 {
   char buf[32];

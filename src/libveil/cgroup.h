@@ -37,6 +37,11 @@ cgroup_layout cgroup_handle_layout(const cgroup_handle *h);
  * Owned by the handle. */
 int cgroup_v2_dirfd(const cgroup_handle *h);
 
+/* exec --cgroup SPEC (runc's form): "SUB" moves every hierarchy's directory down to the existing
+ * sub-cgroup SUB of the container's, "CTRL[,CTRL...]:SUB" only those of the named controllers
+ * ("unified" or "" for cgroup2).  SUB is relative, without "..". */
+int cgroup_descend(cgroup_handle *h, const char *spec, veil_error *err);
+
 /* Writes pid to cgroup.procs in every hierarchy (0: the calling process). */
 int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err);
 

@@ -606,6 +606,9 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   }
   if (cgroup_from_state(r.s, &cg, err) < 0)
     goto out;
+  for (size_t i = 0; i < o->cgroups_len; i++)
+    if (cgroup_descend(cg, o->cgroups[i], err) < 0)
+      goto out;
   pid = spawn_clone3(0, &r.pidfd, cgroup_v2_dirfd(cg));
   if (pid < 0) {
     veil_fail(err, errno, "clone3 into container \"%s\"", id);

@@ -33,6 +33,9 @@ typedef struct veil_exec_opts {
   bool detach;
   int preserve_fds;
   bool ignore_paused;
+  /* --cgroup SPEC...: sub-cgroups to run in (cgroup_descend) */
+  char **cgroups;
+  size_t cgroups_len;
 } veil_exec_opts;
 
 /* Runs the process in container ID.  In the foreground it waits, forwarding signals (and relaying
