@@ -770,6 +770,20 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
   return 0;
 }
 
+/* The state directory of a valid id is known to be absent (not merely unreadable). */
+static bool container_gone(const char *root, const char *id)
+{
+  cleanup_close int rootfd = -1;
+  struct stat st;
+
+  if (veil_validate_id(id, NULL) < 0)
+    return false;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return errno == ENOENT;
+  return fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+}
+
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
@@ -778,8 +792,15 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   int rc = -1;
 
   dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0)
+  if (dirfd < 0) {
+    /* As with runc, --force asks for the container to be gone, and it is: containerd's shim
+     * cleans up with "delete --force" after its own delete, and would log the failure. */
+    if (force && container_gone(root, id)) {
+      veil_error_clear(err);
+      return 0;
+    }
     return -1;
+  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
