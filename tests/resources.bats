@@ -80,6 +80,13 @@ disk_majmin() {
 	want memory memory.limit_in_bytes 33554432
 }
 
+@test "resources: memory kernel and kernelTCP of 0 (Docker's default) are silent" {
+	res '{"memory":{"limit":33554432,"kernel":0,"kernelTCP":0}}'
+	run_detached
+	[ -z "$stderr" ]
+	want memory memory.limit_in_bytes 33554432
+}
+
 @test "resources: cpu shares, period, quota, burst, cpus, mems in the v1 files" {
 	res '{"cpu":{"shares":512,"period":50000,"quota":25000,"burst":1000,"cpus":"0","mems":"0"}}'
 	run_detached
