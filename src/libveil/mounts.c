@@ -427,6 +427,79 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
   return veil_strdup_printf("%s/%s", ctx->bundle, source);
 }
 
+/* This process's cgroup (the container's, joined before the mounts) in the v2 hierarchy or in
+ * the v1 one whose superblock options CTRLS ("cpu", "xattr,name=systemd") name all of its
+ * controllers; NULL when /proc/self/cgroup has no such line. */
+static char *own_cgroup(bool is_v2, const char *ctrls)
+{
+  FILE *f = fopen("/proc/self/cgroup", "re");
+  char *line = NULL, *found = NULL;
+  size_t cap = 0;
+
+  if (!f)
+    return NULL;
+  while (!found && getline(&line, &cap, f) > 0) {
+    char *list = strchr(line, ':'), *path;
+    if (!list || !(path = strchr(++list, ':')))
+      continue;
+    *path++ = '\0';
+    path[strcspn(path, "\n")] = '\0';
+    if (is_v2 != (*list == '\0'))
+      continue;
+    bool all = true;
+    char *save = NULL;
+    for (char *c = strtok_r(list, ",", &save); c && all; c = strtok_r(NULL, ",", &save)) {
+      size_t n = strlen(c);
+      const char *t = ctrls;
+      all = false;
+      while ((t = strstr(t, c))) {
+        if ((t == ctrls || t[-1] == ',') && (t[n] == ',' || t[n] == '\0')) {
+          all = true;
+          break;
+        }
+        t += n;
+      }
+    }
+    if (all)
+      found = strdup(path);
+  }
+  free(line);
+  fclose(f);
+  return found;
+}
+
+/* Without a cgroup namespace a new cgroup mount shows the whole hierarchy, every other
+ * container's cgroups included; the container gets its own cgroup's directory instead, as
+ * with runc.  ROOT is the directory of the hierarchy mounted at the host's MNT.  Returns 1 when
+ * it bound, 0 when a new mount is right (the container's cgroup is the root it would show,
+ * as in a cgroup namespace) or the cgroup is outside what MNT shows, -1 on error. */
+static int bind_own_cgroup(const char *mnt, const char *root, bool is_v2, const char *ctrls,
+                           int top, const char *name, const char *subpath, unsigned long flags,
+                           veil_error *err)
+{
+  cleanup_free char *cg = own_cgroup(is_v2, ctrls);
+  cleanup_free char *src = NULL;
+  cleanup_close int fd = -1;
+  char path[FD_PATH_SIZE];
+  size_t n = strcmp(root, "/") ? strlen(root) : 0;
+
+  if (!cg || !strcmp(cg, "/") || strncmp(cg, root, n) || (cg[n] != '/' && cg[n] != '\0'))
+    return 0;
+  src = veil_strdup_printf("%s%s", mnt, cg + n);
+  if (!src)
+    return veil_fail(err, ENOMEM, "bind cgroup");
+  if (mount(src, subpath, NULL, MS_BIND, NULL) < 0)
+    return veil_fail(err, errno, "bind %s", src);
+  /* subpath still names the directory under the bind mount: the flags go on the mount */
+  fd = mount_target_open(top, name, true, err);
+  if (fd < 0)
+    return -1;
+  fd_path(path, fd);
+  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags | locked_flags(path), NULL) < 0)
+    return veil_fail(err, errno, "remount %s", src);
+  return 1;
+}
+
 /* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them;
  * a cgroup2-only host: one cgroup2 mount. */
 static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, int tfd,
@@ -473,10 +546,10 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     return -1;
   }
   while (rc == 0 && getline(&line, &cap, mi) > 0) {
-    char mnt[4096], fstype[64], opts[1024];
+    char root[4096], mnt[4096], fstype[64], opts[1024];
     char *sep = strstr(line, " - ");
     /* fields: id parent maj:min root mountpoint options ... - fstype source superopts */
-    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+    if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
         sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
       continue;
     if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0)
@@ -504,8 +577,14 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     }
     char subpath[FD_PATH_SIZE];
     fd_path(subpath, sub);
-    if (mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype, flags | (o->flags & MS_RDONLY),
-              is_v2 ? NULL : data) < 0) {
+    int bound = bind_own_cgroup(mnt, root, is_v2, data, top, name, subpath,
+                                flags | (o->flags & MS_RDONLY), err);
+    if (bound < 0) {
+      rc = veil_error_prefix(err, "%s: %s/%s", field, dest, name);
+      break;
+    }
+    if (bound == 0 && mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype,
+                            flags | (o->flags & MS_RDONLY), is_v2 ? NULL : data) < 0) {
       /* Not allowed in this user namespace: show the host's hierarchy instead. */
       if (mount(mnt, subpath, NULL, MS_BIND | MS_REC, NULL) < 0)
         rc = veil_fail(err, errno, "%s: mount %s on %s/%s", field, fstype, dest, name);
