@@ -226,7 +226,7 @@ start_sleeper() {
 	[ "$output" = "from stdin" ]
 }
 
-@test "docker run options reach the container: user, read-only, caps, workdir, env" {
+@test "docker run options reach the container: user, read-only, caps, workdir, env, HOME" {
 	run dvrun --rm --user 1000:1000 --read-only --cap-drop ALL -w /tmp -e VEIL_X=y "$IMG" \
 		sh -c 'id -u; id -g; pwd; echo "$VEIL_X"; grep CapEff /proc/self/status; touch /x 2>&1; echo touch=$?'
 	[ "$status" -eq 0 ]
@@ -237,6 +237,12 @@ start_sleeper() {
 	[[ ${lines[4]} == CapEff:*0000000000000000 ]]
 	[[ $output == *"Read-only file system"* ]]
 	[ "${lines[-1]}" = touch=1 ]
+
+	# Docker leaves HOME to the runtime: the user's home in /etc/passwd
+	run dvrun --rm "$IMG" sh -c 'echo "$HOME"'
+	[ "$output" = /root ]
+	run dvrun --rm -u 1000 "$IMG" sh -c 'echo "$HOME"'
+	[ "$output" = / ]
 }
 
 @test "docker exec: output and exit codes; a missing binary is veil's error" {
@@ -298,17 +304,25 @@ start_sleeper() {
 }
 
 @test "docker run resource flags and docker update land in the v1 cgroups" {
-	start_sleeper --memory 32m --pids-limit 50 --cpu-shares 512
+	start_sleeper --memory 32m --pids-limit 50 --cpu-shares 512 --cpus 0.5
 	local mem
 	mem=$(cgroup_v1 memory "$CID")
 	[[ $mem == */"$CGROUP_PARENT/$CID" ]]
 	[ "$(cat "$mem/memory.limit_in_bytes")" = 33554432 ]
 	[ "$(cat "$(cgroup_v1 pids "$CID")/pids.max")" = 50 ]
 	[ "$(cat "$(cgroup_v1 cpu "$CID")/cpu.shares")" = 512 ]
+	[ "$(cat "$(cgroup_v1 cpu "$CID")/cpu.cfs_quota_us")" = 50000 ]
+	# inside, /sys/fs/cgroup is the container's own cgroups (no cgroup
+	# namespace on a v1 host), not the host's root ones
+	run docker exec "$CID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes \
+		/sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max
+	[ "$status" -eq 0 ]
+	[ "$output" = $'33554432\n50000\n50' ]
 
 	run docker update --memory 64m --memory-swap 128m "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
+	[ "$(docker exec "$CID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes)" = 67108864 ]
 	if [ -e "$mem/memory.memsw.limit_in_bytes" ]; then
 		[ "$(cat "$mem/memory.memsw.limit_in_bytes")" = 134217728 ]
 	fi
