@@ -274,6 +274,25 @@ start_sleeper() {
 	[[ ${output//$'\r'/} =~ $want ]]
 }
 
+# feed_tty CMD...: like in_docker_tty, with two shell lines typed in
+feed_tty() {
+	{
+		sleep 1
+		printf 'echo got-$((6*7))\nexit 4\n'
+		sleep 1
+	} | in_docker_tty "$@"
+}
+
+@test "docker run -it and exec -it: input typed on the pty reaches the shell" {
+	run feed_tty run -it --rm --runtime=veil --network none "$IMG" sh
+	[ "$status" -eq 4 ]
+	[[ ${output//$'\r'/} == *$'\n'got-42$'\n'* ]]
+	start_sleeper
+	run feed_tty exec -it "$CID" sh
+	[ "$status" -eq 4 ]
+	[[ ${output//$'\r'/} == *$'\n'got-42$'\n'* ]]
+}
+
 @test "docker pause and unpause freeze and thaw the container" {
 	CID=$(dvrun -d "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done')
 	IDS+=("$CID")
@@ -330,6 +349,16 @@ start_sleeper() {
 	run docker update --pids-limit 70 "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$(cgroup_v1 pids "$CID")/pids.max")" = 70 ]
+}
+
+@test "docker run --memory: the OOM killer ends it, and docker sees OOMKilled" {
+	local name=veil-oom-$BATS_TEST_NUMBER
+	run dvrun --name "$name" --memory 8m --memory-swap 8m "$IMG" \
+		sh -c 'x=$(head -c 50000000 /dev/zero | tr "\0" a); echo survived'
+	IDS+=("$name")
+	[ "$status" -eq 137 ]
+	[[ $output != *survived* ]]
+	[ "$(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' "$name")" = "true 137" ]
 }
 
 @test "docker top lists the container's processes (veil ps)" {
