@@ -361,6 +361,26 @@ feed_tty() {
 	[ "$(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' "$name")" = "true 137" ]
 }
 
+@test "health checks (docker execs) and docker commit (which pauses) on a veil container" {
+	local img=veil-commit-$BATS_TEST_NUMBER:test
+	CID=$(dvrun -d --health-cmd 'test -e /tmp/x' --health-interval 1s "$IMG" \
+		sh -c 'echo data >/tmp/x; exec sleep 1000')
+	IDS+=("$CID")
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(docker inspect -f '{{.State.Health.Status}}' "$CID")" = healthy ] && break
+		sleep 0.1
+	done
+	[ "$(docker inspect -f '{{.State.Health.Status}}' "$CID")" = healthy ]
+	run docker commit "$CID" "$img"
+	[ "$status" -eq 0 ]
+	[ "$(docker inspect -f '{{.State.Status}}' "$CID")" = running ]
+	run dvrun --rm "$img" cat /tmp/x
+	docker rmi "$img" >/dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = data ]
+}
+
 @test "docker top lists the container's processes (veil ps)" {
 	start_sleeper
 	local pid
