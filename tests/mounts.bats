@@ -143,6 +143,24 @@ lacks_opt() {
 	[[ $stdout == *mode=700* ]]
 }
 
+# runc's rule, which Docker users meet with "--tmpfs /run": the image's 0755 /run must not
+# become a world-writable tmpfs.
+@test "mounts: a tmpfs on a directory the rootfs has keeps that directory's mode" {
+	mkdir -p "$BUNDLE/rootfs/mnt/keep" "$BUNDLE/rootfs/mnt/keepro"
+	chmod 0750 "$BUNDLE/rootfs/mnt/keep"
+	chmod 1710 "$BUNDLE/rootfs/mnt/keepro"
+	add_mount '{"destination":"/mnt/keep","type":"tmpfs","options":["mode=777"]}'
+	add_mount '{"destination":"/mnt/keepro","type":"tmpfs","options":["ro"]}'
+	add_mount '{"destination":"/mnt/made","type":"tmpfs","options":["mode=701"]}'
+	run_sh 'stat -c "%a %n" /mnt/keep /mnt/keepro /mnt/made; cat /proc/self/mountinfo'
+	[ "${lines[0]}" = "750 /mnt/keep" ]
+	[ "${lines[1]}" = "1710 /mnt/keepro" ]
+	# a directory veil had to create has nothing to keep: the tmpfs's own mode
+	[ "${lines[2]}" = "701 /mnt/made" ]
+	has_opt "$(mnt_opts /mnt/keepro)" ro
+	has_opt "$(super_opts /mnt/keep)" mode=777
+}
+
 @test "mounts: bind of a host directory, read-only" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	echo hostdata >"$BATS_TEST_TMPDIR/src/f"

@@ -376,14 +376,19 @@ static int set_recursive_attrs(mount_ctx *ctx, const char *field, const char *de
 
 /* A filesystem mount (tmpfs, proc, ...); with tmpcopyup the tmpfs gets a copy of the directory
  * it covers, read through an fd opened before the mount hid it. */
+/* keep_mode: the permissions of the directory a tmpfs covers, 0 for none */
 static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *tfd,
-                    char target[FD_PATH_SIZE], const mount_opts *o, veil_error *err)
+                    char target[FD_PATH_SIZE], const mount_opts *o, mode_t keep_mode,
+                    veil_error *err)
 {
   const char *type = m->type ? m->type : "";
   const char *source = m->source && *m->source ? m->source : type;
   cleanup_close int below = -1, top = -1;
   unsigned long flags = o->flags;
   int rc;
+
+  if (keep_mode && !o->tmpcopyup)
+    flags &= ~(unsigned long)MS_RDONLY; /* until the chmod is done */
 
   if (o->tmpcopyup) {
     below = openat(*tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -405,6 +410,16 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
   if (rc < 0)
     return veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
                      m->destination);
+  if (keep_mode && !o->tmpcopyup) {
+    if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
+      return -1;
+    if (chmod(target, keep_mode) < 0)
+      return veil_fail(err, errno, "%s: chmod the new %s", field, m->destination);
+    if ((o->flags & MS_RDONLY) &&
+        mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | o->flags, NULL) < 0)
+      return veil_fail(err, errno, "%s: remount %s read-only", field, m->destination);
+    return 0;
+  }
   if (below < 0)
     return 0;
   if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
@@ -641,6 +656,15 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     }
     dir = S_ISDIR(st.st_mode);
   }
+  /* As runc: a tmpfs on a directory the image has keeps that directory's permissions (an
+   * image's 0755 /run does not turn into a world-writable tmpfs). */
+  mode_t keep_mode = 0;
+  if (!o.bind && !o.remount && !strcmp(type, "tmpfs")) {
+    cleanup_close int old = openat2_in_root(ctx->rootfd, m->destination, O_PATH, 0);
+    struct stat st;
+    if (old >= 0 && fstat(old, &st) == 0 && S_ISDIR(st.st_mode))
+      keep_mode = st.st_mode & 07777;
+  }
   tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
   if (tfd < 0) {
     veil_error_prefix(err, "%s.destination", field);
@@ -655,7 +679,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   else
-    rc = fs_mount(ctx, m, field, &tfd, target, &o, err);
+    rc = fs_mount(ctx, m, field, &tfd, target, &o, keep_mode, err);
   if (rc == 0 && o.propagation &&
       (reopen_target(ctx, m->destination, dir, &tfd, target, err) < 0 ||
        mount(NULL, target, NULL, o.propagation, NULL) < 0))
