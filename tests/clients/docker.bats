@@ -226,7 +226,7 @@ start_sleeper() {
 	[ "$output" = "from stdin" ]
 }
 
-@test "docker run options reach the container: user, read-only, caps, workdir, env, HOME" {
+@test "docker run options reach the container: user, read-only, caps, workdir, env, HOME, tmpfs" {
 	run dvrun --rm --user 1000:1000 --read-only --cap-drop ALL -w /tmp -e VEIL_X=y "$IMG" \
 		sh -c 'id -u; id -g; pwd; echo "$VEIL_X"; grep CapEff /proc/self/status; touch /x 2>&1; echo touch=$?'
 	[ "$status" -eq 0 ]
@@ -243,6 +243,11 @@ start_sleeper() {
 	[ "$output" = /root ]
 	run dvrun --rm -u 1000 "$IMG" sh -c 'echo "$HOME"'
 	[ "$output" = / ]
+
+	# --tmpfs on the image's 0700 /root keeps 0700 (runc's rule)
+	run dvrun --rm --tmpfs /root --tmpfs /newdir "$IMG" stat -c '%a %n' /root /newdir
+	[ "$status" -eq 0 ]
+	[ "$output" = $'700 /root\n1777 /newdir' ]
 }
 
 @test "docker exec: output and exit codes; a missing binary is veil's error" {
