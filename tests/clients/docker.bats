@@ -74,9 +74,13 @@ setup_file() {
 	# A cgroup parent of our own, so that leftovers of --rm containers show.
 	export CGROUP_PARENT=${c##*/}
 
-	# The documented snippet itself, with only the binary's path replaced.
-	jq --arg p "$VEIL" '.runtimes.veil.path = $p' \
+	# The documented snippet itself, with the binary's path replaced; and
+	# the daemon's key in here, not in /etc/docker (dockerd has no flag).
+	jq --arg p "$VEIL" --arg k "$c/key.json" \
+		'.runtimes.veil.path = $p | ."deprecated-key-path" = $k' \
 		"$TOP_SRCDIR/contrib/docker/daemon.json" >"$c/daemon.json"
+	# dockerd always makes /run/docker/plugins: remove it after, if we made it
+	[ -e /run/docker ] || touch "$c/made-run-docker"
 
 	local driver=vfs
 	grep -qw overlay /proc/filesystems && driver=overlay2
@@ -149,6 +153,9 @@ teardown_file() {
 		echo "$left" >&2
 		fail=1
 		echo "$left" | sort -r | while read -r m; do umount -l -- "$m"; done
+	fi
+	if [ -e "$c/made-run-docker" ]; then
+		rmdir /run/docker/plugins /run/docker 2>/dev/null || true
 	fi
 	rm -rf -- "$c"
 	return "$fail"
