@@ -471,7 +471,30 @@ feed_tty() {
 	[[ $output == *'OCI runtime create failed: exec "/etc": '* ]]
 }
 
-# Runs last: what the shim logged about veil over the whole file.  veil's
+# Next to last: it stops the daemon, which must stop (kill and delete) what
+# still runs; teardown then finds nothing left of either container.
+@test "stopping dockerd stops its running veil containers and leaves nothing" {
+	start_sleeper --stop-timeout 1
+	local pid1 pid2 dpid
+	pid1=$(docker inspect -f '{{.State.Pid}}' "$CID")
+	start_sleeper --init
+	pid2=$(docker inspect -f '{{.State.Pid}}' "$CID")
+	dpid=$(cat "$CLIENT_TMP/dockerd.started")
+	SECONDS=0
+	stop_pid "$dpid"
+	run kill -0 "$dpid"
+	[ "$status" -ne 0 ]
+	# well before stop_pid's 20 s: dockerd did the stopping, not SIGKILL
+	[ "$SECONDS" -lt 15 ]
+	run kill -0 "$pid1"
+	[ "$status" -ne 0 ]
+	run kill -0 "$pid2"
+	[ "$status" -ne 0 ]
+	grep -q 'Daemon shutdown complete' "$CLIENT_TMP/dockerd.log"
+}
+
+# Runs last: what the shim logged about veil over the whole file, the
+# daemon's shutdown included.  veil's
 # stderr lines start "veil: "; the shim passes them on only when a call
 # failed, and every failure the tests meant to cause is read from the JSON
 # log instead.  (containerd 1.6's cleanup sometimes loses a delete's exit
