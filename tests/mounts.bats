@@ -161,6 +161,20 @@ lacks_opt() {
 	has_opt "$(super_opts /mnt/keep)" mode=777
 }
 
+# runc's order, which Docker relies on with --tmpfs /etc:ro (it binds /etc/resolv.conf and
+# /etc/hosts into it): a read-only tmpfs turns read-only after the other mounts.
+@test "mounts: mounts inside a read-only tmpfs are made before it turns read-only" {
+	echo hostfile >"$BATS_TEST_TMPDIR/f"
+	add_mount '{"destination":"/mnt/ro","type":"tmpfs","options":["ro","nosuid"]}'
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR/f" '{destination:"/mnt/ro/sub/f",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'cat /mnt/ro/sub/f; cat /proc/self/mountinfo; touch /mnt/ro/x 2>/dev/null && echo WROTE; true'
+	[ "${lines[0]}" = hostfile ]
+	has_opt "$(mnt_opts /mnt/ro)" ro
+	has_opt "$(mnt_opts /mnt/ro)" nosuid
+	has_opt "$(super_opts /mnt/ro)" ro
+	[[ $stdout != *WROTE* ]]
+}
+
 @test "mounts: bind of a host directory, read-only" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	echo hostdata >"$BATS_TEST_TMPDIR/src/f"

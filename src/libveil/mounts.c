@@ -376,7 +376,8 @@ static int set_recursive_attrs(mount_ctx *ctx, const char *field, const char *de
 
 /* A filesystem mount (tmpfs, proc, ...); with tmpcopyup the tmpfs gets a copy of the directory
  * it covers, read through an fd opened before the mount hid it. */
-/* keep_mode: the permissions of the directory a tmpfs covers, 0 for none */
+/* keep_mode: the permissions of the directory a tmpfs covers, 0 for none.  A tmpfs comes
+ * without MS_RDONLY: mounts_apply makes it read-only last. */
 static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *tfd,
                     char target[FD_PATH_SIZE], const mount_opts *o, mode_t keep_mode,
                     veil_error *err)
@@ -387,14 +388,10 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
   unsigned long flags = o->flags;
   int rc;
 
-  if (keep_mode && !o->tmpcopyup)
-    flags &= ~(unsigned long)MS_RDONLY; /* until the chmod is done */
-
   if (o->tmpcopyup) {
     below = openat(*tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (below < 0)
       return veil_fail(err, errno, "%s: open %s to copy it up", field, m->destination);
-    flags &= ~(unsigned long)MS_RDONLY; /* until the copy is in */
   }
   rc = mount(source, target, type, flags, o->data);
   if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
@@ -415,9 +412,6 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
       return -1;
     if (chmod(target, keep_mode) < 0)
       return veil_fail(err, errno, "%s: chmod the new %s", field, m->destination);
-    if ((o->flags & MS_RDONLY) &&
-        mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | o->flags, NULL) < 0)
-      return veil_fail(err, errno, "%s: remount %s read-only", field, m->destination);
     return 0;
   }
   if (below < 0)
@@ -429,9 +423,6 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
     return veil_fail(err, errno, "%s: open the new %s", field, m->destination);
   if (copyup_tree(below, top, err) < 0)
     return veil_error_prefix(err, "%s", field);
-  if ((o->flags & MS_RDONLY) &&
-      mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | o->flags, NULL) < 0)
-    return veil_fail(err, errno, "%s: remount %s read-only", field, m->destination);
   return 0;
 }
 
@@ -672,6 +663,9 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   }
   fd_path(target, tfd);
 
+  /* a read-only tmpfs is made writable: mounts_apply makes it read-only at the end */
+  if (!o.bind && !o.remount && !strcmp(type, "tmpfs"))
+    o.flags &= ~(unsigned long)MS_RDONLY;
   if (o.remount)
     rc = remount_existing(ctx, field, type, target, &o, err);
   else if (o.bind)
@@ -698,6 +692,33 @@ out:
   return rc;
 }
 
+static int tmpfs_make_readonly(const mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *err)
+{
+  char target[FD_PATH_SIZE];
+  mount_opts o;
+  cleanup_close int tfd = -1;
+  int rc = 0;
+
+  if (!m->type || strcmp(m->type, "tmpfs"))
+    return 0;
+  if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+    return -1;
+  if (!o.bind && !o.remount && (o.flags & MS_RDONLY)) {
+    tfd = mount_target_open(ctx->rootfd, m->destination, true, err);
+    if (tfd < 0) {
+      rc = veil_error_prefix(err, "mounts[%zu].destination", i);
+    } else {
+      fd_path(target, tfd);
+      /* the whole tmpfs, as if it had been mounted read-only; no data, which would redo
+       * mode= over the mode kept from the rootfs */
+      if (mount(NULL, target, NULL, MS_REMOUNT | o.flags, NULL) < 0)
+        rc = veil_fail(err, errno, "mounts[%zu]: remount %s read-only", i, m->destination);
+    }
+  }
+  mount_opts_release(&o);
+  return rc;
+}
+
 int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err)
 {
   /* A label we cannot apply must not be dropped silently: the mounts would run unconfined. */
@@ -708,6 +729,12 @@ int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err)
   }
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (mount_one(ctx, i, &cfg->mounts[i], err) < 0)
+      return -1;
+  /* As runc: a read-only tmpfs turns read-only once every mount is made, so that mounts
+   * inside it find or create their targets (Docker binds /etc/resolv.conf into a
+   * --tmpfs /etc:ro). */
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    if (tmpfs_make_readonly(ctx, i, &cfg->mounts[i], err) < 0)
       return -1;
   return 0;
 }
