@@ -255,6 +255,10 @@ start_sleeper() {
 	run dvrun --rm --tmpfs /root --tmpfs /newdir "$IMG" stat -c '%a %n' /root /newdir
 	[ "$status" -eq 0 ]
 	[ "$output" = $'700 /root\n1777 /newdir' ]
+	# docker binds /etc/hosts and friends into a read-only --tmpfs /etc
+	run dvrun --rm --tmpfs /etc:ro "$IMG" sh -c 'ls /etc; touch /etc/x'
+	[ "$status" -ne 0 ]
+	[[ $output == *hosts*resolv.conf*"Read-only file system"* ]]
 }
 
 @test "docker exec: output and exit codes; a missing binary is veil's error" {
