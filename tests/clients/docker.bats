@@ -2,6 +2,12 @@
 # veil as a Docker runtime: docker.io's dockerd (with the containerd it
 # starts itself) configured from contrib/docker/daemon.json, driving veil
 # through containerd-shim-runc-v2 for "docker run --runtime=veil".
+#
+# One dockerd for the file, with its data, exec root, socket, key and cgroup
+# parent all its own, no bridge and no iptables; containers get no network.
+# The image is imported from contrib/mkbundle's busybox rootfs.  After each
+# test nothing of its containers may remain (veil state, cgroups, mounts,
+# shims); after the file, nothing of dockerd or its containerd.
 
 load common
 
