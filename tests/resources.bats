@@ -80,6 +80,17 @@ disk_majmin() {
 	want memory memory.limit_in_bytes 33554432
 }
 
+# A shim hands create the container's own stdio: a warning on stderr would be in the
+# container's output (docker logs).  Errors still go to both.
+@test "resources: with --log, a warning goes to the log file only" {
+	res '{"memory":{"limit":33554432,"kernel":16777216}}'
+	local log=$BATS_TEST_TMPDIR/log.json
+	vrun --log "$log" --log-format json run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("memory.kernel is ignored")))' "$log"
+}
+
 @test "resources: memory kernel and kernelTCP of 0 (Docker's default) are silent" {
 	res '{"memory":{"limit":33554432,"kernel":0,"kernelTCP":0}}'
 	run_detached
