@@ -360,6 +360,12 @@ feed_tty() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'33554432\n50000\n50' ]
 
+	# veil's warnings go to the shim's log, not to the container's stderr
+	run --separate-stderr dvrun --rm --memory 64m --kernel-memory 16m "$IMG" echo ok
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	[[ $stderr != *veil:* ]]
+
 	run docker update --memory 64m --memory-swap 128m "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
