@@ -161,6 +161,32 @@ read_counter() {
 	done
 }
 
+# runc's layout, which Docker and Podman on a v1 host rely on: without a cgroup namespace
+# a new cgroup mount would show the whole hierarchy, every other container included.
+@test "cgroups: without a cgroup namespace, /sys/fs/cgroup holds the container's own cgroups" {
+	need_hybrid
+	del_ns cgroup
+	cfg '.linux.cgroupsPath = $p | .linux.resources.memory.limit = 33554432' --arg p "/$CGP/own"
+	jq -e '.mounts[] | select(.destination == "/sys/fs/cgroup" and .type == "cgroup")' \
+		"$BUNDLE/config.json" >/dev/null
+	set_args sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+		awk "\$5 ~ /^\/sys\/fs\/cgroup\// { print \$4 }" /proc/self/mountinfo | sort -u
+		ls /sys/fs/cgroup/memory/ | grep -c "^veiltest-" || :'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 33554432 ]
+	# every hierarchy (v1 and the unified one) is a bind of the container's cgroup
+	[ "${lines[1]}" = "/$CGP/own" ]
+	[ "${lines[2]}" = 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	# with one, the new mounts show the namespace's root: the same cgroup
+	add_ns cgroup
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 33554432 ]
+	[ "${lines[1]}" = / ]
+}
+
 @test "cgroups: a cgroupsPath with .. is refused and nothing is left" {
 	cfg '.linux.cgroupsPath = "/a/../../escape"'
 	vrun create --bundle "$BUNDLE" "$ID"

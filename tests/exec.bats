@@ -132,6 +132,17 @@ same_ns() {
 	grep '^PATH=' "$VRUN_OUT"
 }
 
+@test "exec: HOME comes from the container's /etc/passwd unless the process sets it" {
+	start_container
+	vrun exec "$ID" sh -c 'echo "$HOME"'
+	[ "$status" -eq 0 ]
+	[ "$stdout" = /root ]
+	vrun exec -u 65534 "$ID" sh -c 'echo "$HOME"'
+	[ "$stdout" = /nonexistent ]
+	vrun exec -e HOME=/elsewhere "$ID" sh -c 'echo "$HOME"'
+	[ "$stdout" = /elsewhere ]
+}
+
 @test "exec: -u UID:GID and -g set the identity" {
 	start_container
 	vrun exec -u 1000:1000 "$ID" id

@@ -143,6 +143,38 @@ lacks_opt() {
 	[[ $stdout == *mode=700* ]]
 }
 
+# runc's rule, which Docker users meet with "--tmpfs /run": the image's 0755 /run must not
+# become a world-writable tmpfs.
+@test "mounts: a tmpfs on a directory the rootfs has keeps that directory's mode" {
+	mkdir -p "$BUNDLE/rootfs/mnt/keep" "$BUNDLE/rootfs/mnt/keepro"
+	chmod 0750 "$BUNDLE/rootfs/mnt/keep"
+	chmod 1710 "$BUNDLE/rootfs/mnt/keepro"
+	add_mount '{"destination":"/mnt/keep","type":"tmpfs","options":["mode=777"]}'
+	add_mount '{"destination":"/mnt/keepro","type":"tmpfs","options":["ro"]}'
+	add_mount '{"destination":"/mnt/made","type":"tmpfs","options":["mode=701"]}'
+	run_sh 'stat -c "%a %n" /mnt/keep /mnt/keepro /mnt/made; cat /proc/self/mountinfo'
+	[ "${lines[0]}" = "750 /mnt/keep" ]
+	[ "${lines[1]}" = "1710 /mnt/keepro" ]
+	# a directory veil had to create has nothing to keep: the tmpfs's own mode
+	[ "${lines[2]}" = "701 /mnt/made" ]
+	has_opt "$(mnt_opts /mnt/keepro)" ro
+	has_opt "$(super_opts /mnt/keep)" mode=777
+}
+
+# runc's order, which Docker relies on with --tmpfs /etc:ro (it binds /etc/resolv.conf and
+# /etc/hosts into it): a read-only tmpfs turns read-only after the other mounts.
+@test "mounts: mounts inside a read-only tmpfs are made before it turns read-only" {
+	echo hostfile >"$BATS_TEST_TMPDIR/f"
+	add_mount '{"destination":"/mnt/ro","type":"tmpfs","options":["ro","nosuid"]}'
+	add_mount "$(jq -nc --arg s "$BATS_TEST_TMPDIR/f" '{destination:"/mnt/ro/sub/f",type:"bind",source:$s,options:["bind"]}')"
+	run_sh 'cat /mnt/ro/sub/f; cat /proc/self/mountinfo; touch /mnt/ro/x 2>/dev/null && echo WROTE; true'
+	[ "${lines[0]}" = hostfile ]
+	has_opt "$(mnt_opts /mnt/ro)" ro
+	has_opt "$(mnt_opts /mnt/ro)" nosuid
+	has_opt "$(super_opts /mnt/ro)" ro
+	[[ $stdout != *WROTE* ]]
+}
+
 @test "mounts: bind of a host directory, read-only" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	echo hostdata >"$BATS_TEST_TMPDIR/src/f"

@@ -425,11 +425,32 @@ sched_field() {
 }
 
 @test "env: the process gets exactly process.env" {
-	cfg '.process.env = ["PATH=/bin", "A=1", "B=two words", "EMPTY="]'
+	cfg '.process.env = ["PATH=/bin", "A=1", "B=two words", "EMPTY=", "HOME=/h"]'
 	set_args env
 	export VEIL_LEAK_CHECK=host-value
 	run_ctr
-	[ "$stdout" = $'PATH=/bin\nA=1\nB=two words\nEMPTY=' ]
+	[ "$stdout" = $'PATH=/bin\nA=1\nB=two words\nEMPTY=\nHOME=/h' ]
+}
+
+# runc's rule, which Docker and Podman rely on: their configs carry no HOME.
+@test "env: without HOME in process.env, HOME is the user's home in the container's /etc/passwd" {
+	printf 'root:x:0:0:root:/root:/bin/sh\nu:x:1234:1234::/home/u:/bin/sh\nbad:x:12x:0::/nope:/bin/sh\n' \
+		>"$BUNDLE/rootfs/etc/passwd"
+	cfg '.process.env = ["PATH=/bin", "A=1"]'
+	set_args env
+	run_ctr
+	[ "$stdout" = $'PATH=/bin\nA=1\nHOME=/root' ]
+	cfg '.process.user = {uid: 1234, gid: 1234}'
+	run_ctr
+	[ "$stdout" = $'PATH=/bin\nA=1\nHOME=/home/u' ]
+	# no entry (and "12x" is not uid 12): "/"
+	cfg '.process.user = {uid: 12, gid: 12}'
+	run_ctr
+	[ "$stdout" = $'PATH=/bin\nA=1\nHOME=/' ]
+	rm "$BUNDLE/rootfs/etc/passwd"
+	cfg '.process.user = {uid: 0, gid: 0}'
+	run_ctr
+	[ "$stdout" = $'PATH=/bin\nA=1\nHOME=/' ]
 }
 
 @test "args: a bare name is looked up in process.env's PATH inside the container" {

@@ -110,6 +110,24 @@ disk_majmin() {
 	want memory memory.limit_in_bytes 33554432
 }
 
+# A shim hands create the container's own stdio: a warning on stderr would be in the
+# container's output (docker logs).  Errors still go to both.
+@test "resources: with --log, a warning goes to the log file only" {
+	res '{"memory":{"limit":33554432,"kernel":16777216}}'
+	local log=$BATS_TEST_TMPDIR/log.json
+	vrun --log "$log" --log-format json run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("memory.kernel is ignored")))' "$log"
+}
+
+@test "resources: memory kernel and kernelTCP of 0 (Docker's default) are silent" {
+	res '{"memory":{"limit":33554432,"kernel":0,"kernelTCP":0}}'
+	run_detached
+	[ -z "$stderr" ]
+	want memory memory.limit_in_bytes 33554432
+}
+
 @test "resources: cpu shares, period, quota, burst, cpus, mems in the v1 files" {
 	res '{"cpu":{"shares":512,"period":50000,"quota":25000,"burst":1000,"cpus":"0","mems":"0"}}'
 	run_detached

@@ -262,9 +262,10 @@ int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
     if (m->has_reservation && m->reservation)
       push(&l, "memory", K "memory.reservation", "memory.soft_limit_in_bytes", "%" PRId64,
            m->reservation);
-    if (m->has_kernel)
+    /* zero is "not set" here too: docker update sends kernel: 0 with every change */
+    if (m->has_kernel && m->kernel)
       veil_warn(K "memory.kernel is ignored: kernel memory limits are deprecated in the kernel");
-    if (m->has_kernel_tcp)
+    if (m->has_kernel_tcp && m->kernel_tcp)
       veil_warn(K "memory.kernelTCP is ignored: kernel memory limits are deprecated in the kernel");
     if (m->has_swappiness) {
       if (m->swappiness > 100)

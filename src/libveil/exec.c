@@ -333,7 +333,7 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
 {
   veil_error err = VEIL_ERROR_INIT;
   const oci_process *p = c->p;
-  cleanup_free char *exe = NULL;
+  cleanup_free char *exe = NULL, *home = NULL;
   sigset_t none;
 
   /* the parent blocks signals to forward them; the process starts with none blocked */
@@ -384,6 +384,8 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
   if (child_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
       process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     child_fail(c, &err);
+  /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
+  home = process_home_env(p);
   /* Nothing of the host may cross execve but stdio and --preserve-fds (CVE-2024-21626); the
    * error pipe is closed by execve itself. */
   syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -391,7 +393,7 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
   if ((!p->exec_cpu_affinity || sched_set_cpu_affinity("process.execCPUAffinity.final",
                                                        p->exec_cpu_affinity->final, &err) == 0) &&
       child_seccomp(c, true, &err) == 0)
-    process_exec(p, exe, 0, &err);
+    process_exec(p, exe, 0, home, &err);
   child_fail(c, &err);
 }
 

@@ -250,7 +250,7 @@ void container_init(init_ctx *c)
 {
   veil_error err = VEIL_ERROR_INIT;
   const oci_process *p = c->cfg->process;
-  cleanup_free char *exe = NULL;
+  cleanup_free char *exe = NULL, *home = NULL;
   sync_msg m;
   int fifo;
 
@@ -303,6 +303,8 @@ void container_init(init_ctx *c)
       init_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
       process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
+  /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
+  home = process_home_env(p);
 
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (sync_send(c->sync_fd, SYNC_READY, 0, NULL) < 0)
@@ -324,7 +326,7 @@ void container_init(init_ctx *c)
   if ((!p->exec_cpu_affinity || sched_set_cpu_affinity("process.execCPUAffinity.final",
                                                        p->exec_cpu_affinity->final, &err) == 0) &&
       init_seccomp(c, true, &err) == 0)
-    process_exec(p, exe, c->listen_fds, &err);
+    process_exec(p, exe, c->listen_fds, home, &err);
   /* `veil start` reads this from the fifo and reports it */
   dprintf(fifo, "%s", err.msg);
   _exit(127);

@@ -72,7 +72,10 @@ static void log_write(veil_log_level level, const char *msg)
 {
   int saved = errno;
 
-  if (level >= VEIL_LOG_WARN || log_debug) {
+  /* With --log, only errors also go to stderr: for create (and run) a shim gives us the
+   * container's stdio, and a warning there would land in the container's output (runc
+   * keeps them in the log too). */
+  if (level == VEIL_LOG_ERROR || (log_fd < 0 && (level == VEIL_LOG_WARN || log_debug))) {
     /* One line; a failed write to a closed stderr must not hide the real error. */
     dprintf(STDERR_FILENO, "veil: %s%s\n", level == VEIL_LOG_WARN ? "warning: " : "", msg);
   }

@@ -422,8 +422,11 @@ static int set_recursive_attrs(mount_ctx *ctx, const char *field, const char *de
 
 /* A filesystem mount (tmpfs, proc, ...); with tmpcopyup the tmpfs gets a copy of the directory
  * it covers, read through an fd opened before the mount hid it. */
+/* keep_mode: the permissions of the directory a tmpfs covers, 0 for none.  A tmpfs comes
+ * without MS_RDONLY: mounts_apply makes it read-only last. */
 static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *tfd,
-                    char target[FD_PATH_SIZE], const mount_opts *o, veil_error *err)
+                    char target[FD_PATH_SIZE], const mount_opts *o, mode_t keep_mode,
+                    veil_error *err)
 {
   const char *type = m->type ? m->type : "";
   const char *source = m->source && *m->source ? m->source : type;
@@ -435,7 +438,6 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
     below = openat(*tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (below < 0)
       return veil_fail(err, errno, "%s: open %s to copy it up", field, m->destination);
-    flags &= ~(unsigned long)MS_RDONLY; /* until the copy is in */
   }
   rc = mount(source, target, type, flags, o->data);
   if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
@@ -451,6 +453,13 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
   if (rc < 0)
     return veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
                      m->destination);
+  if (keep_mode && !o->tmpcopyup) {
+    if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
+      return -1;
+    if (chmod(target, keep_mode) < 0)
+      return veil_fail(err, errno, "%s: chmod the new %s", field, m->destination);
+    return 0;
+  }
   if (below < 0)
     return 0;
   if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
@@ -460,9 +469,6 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
     return veil_fail(err, errno, "%s: open the new %s", field, m->destination);
   if (copyup_tree(below, top, err) < 0)
     return veil_error_prefix(err, "%s", field);
-  if ((o->flags & MS_RDONLY) &&
-      mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | o->flags, NULL) < 0)
-    return veil_fail(err, errno, "%s: remount %s read-only", field, m->destination);
   return 0;
 }
 
@@ -473,27 +479,10 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
   return veil_strdup_printf("%s/%s", ctx->bundle, source);
 }
 
-/* Whether the comma lists A and B share an item. */
-static bool lists_meet(const char *a, const char *b)
-{
-  size_t n;
-
-  for (; *a; a += n + (a[n] == ',')) {
-    n = strcspn(a, ",");
-    for (const char *q = b; *q;) {
-      size_t m = strcspn(q, ",");
-      if (n && m == n && !strncmp(a, q, n))
-        return true;
-      q += m + (q[m] == ',');
-    }
-  }
-  return false;
-}
-
-/* Our cgroup, from /proc/self/cgroup, in the v1 hierarchy whose superblock options hold CTRLS
- * (e.g. "cpu,cpuacct" or "xattr,name=systemd"), or the cgroup2 one for NULL; "/" in a new cgroup
- * namespace.  NULL when there is none. */
-static char *own_cgroup(const char *ctrls)
+/* This process's cgroup (the container's, joined before the mounts) in the v2 hierarchy or in
+ * the v1 one whose superblock options CTRLS ("cpu", "xattr,name=systemd") name all of its
+ * controllers; NULL when /proc/self/cgroup has no such line. */
+static char *own_cgroup(bool is_v2, const char *ctrls)
 {
   FILE *f = fopen("/proc/self/cgroup", "re");
   char *line = NULL, *found = NULL;
@@ -507,49 +496,64 @@ static char *own_cgroup(const char *ctrls)
       continue;
     *path++ = '\0';
     path[strcspn(path, "\n")] = '\0';
-    if (ctrls ? lists_meet(list, ctrls) : !*list)
+    if (is_v2 != (*list == '\0'))
+      continue;
+    bool all = true;
+    char *save = NULL;
+    for (char *c = strtok_r(list, ",", &save); c && all; c = strtok_r(NULL, ",", &save)) {
+      size_t n = strlen(c);
+      const char *t = ctrls;
+      all = false;
+      while ((t = strstr(t, c))) {
+        if ((t == ctrls || t[-1] == ',') && (t[n] == ',' || t[n] == '\0')) {
+          all = true;
+          break;
+        }
+        t += n;
+      }
+    }
+    if (all)
       found = strdup(path);
   }
-  fclose(f);
   free(line);
+  fclose(f);
   return found;
 }
 
-/* Without a cgroup namespace a new cgroup mount shows the whole hierarchy: the other
- * containers' cgroups, and the host's limits where the container's are looked for.  Like runc,
- * bind the container's own cgroup instead, from the host's mount MNT (whose root is ROOT).
- * Returns 1 when done, 0 when a new mount is right (our cgroup is the namespace's root). */
-static int bind_own_cgroup(const char *field, const char *mnt, const char *root, const char *ctrls,
-                           int top, const char *name, unsigned long flags, veil_error *err)
+/* Without a cgroup namespace a new cgroup mount shows the whole hierarchy, every other
+ * container's cgroups included; the container gets its own cgroup's directory instead, as
+ * with runc.  ROOT is the directory of the hierarchy mounted at the host's MNT.  Returns 1 when
+ * it bound, 0 when a new mount is right (the container's cgroup is the root it would show,
+ * as in a cgroup namespace) or the cgroup is outside what MNT shows, -1 on error. */
+static int bind_own_cgroup(const char *mnt, const char *root, bool is_v2, const char *ctrls,
+                           int top, const char *name, const char *subpath, unsigned long flags,
+                           veil_error *err)
 {
-  cleanup_free char *own = own_cgroup(ctrls), *src = NULL;
-  size_t rl = strcmp(root, "/") ? strlen(root) : 0;
-
-  if (!own || !strcmp(own, "/") || strncmp(own, root, rl) || (own[rl] && own[rl] != '/'))
-    return 0;
-  src = veil_strdup_printf("%s%s", mnt, own + rl);
-  if (!src)
-    return veil_fail(err, ENOMEM, "%s", field);
+  cleanup_free char *cg = own_cgroup(is_v2, ctrls);
+  cleanup_free char *src = NULL;
+  cleanup_close int fd = -1;
   char path[FD_PATH_SIZE];
-  cleanup_close int fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  size_t n = strcmp(root, "/") ? strlen(root) : 0;
+
+  if (!cg || !strcmp(cg, "/") || strncmp(cg, root, n) || (cg[n] != '/' && cg[n] != '\0'))
+    return 0;
+  src = veil_strdup_printf("%s%s", mnt, cg + n);
+  if (!src)
+    return veil_fail(err, ENOMEM, "bind cgroup");
+  if (mount(src, subpath, NULL, MS_BIND, NULL) < 0)
+    return veil_fail(err, errno, "bind %s", src);
+  /* subpath still names the directory under the bind mount: the flags go on the mount */
+  fd = mount_target_open(top, name, true, err);
   if (fd < 0)
-    return veil_fail(err, errno, "%s: open %s", field, name);
+    return -1;
   fd_path(path, fd);
-  if (mount(src, path, NULL, MS_BIND, NULL) < 0)
-    return veil_fail(err, errno, "%s: bind %s", field, src);
-  /* the flags go to the new mount, which the old fd (below it) does not reach */
-  close(fd);
-  fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return veil_fail(err, errno, "%s: open %s", field, name);
-  fd_path(path, fd);
-  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
-    return veil_fail(err, errno, "%s: remount %s", field, src);
+  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags | locked_flags(path), NULL) < 0)
+    return veil_fail(err, errno, "remount %s", src);
   return 1;
 }
 
-/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them,
- * each showing the container's cgroup; a cgroup2-only host: one cgroup2 mount. */
+/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them;
+ * a cgroup2-only host: one cgroup2 mount. */
 static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, int tfd,
                              const mount_opts *o, veil_error *err)
 {
@@ -625,14 +629,14 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     }
     char subpath[FD_PATH_SIZE];
     fd_path(subpath, sub);
-    int bound = bind_own_cgroup(field, mnt, root, is_v2 ? NULL : data, top, name,
+    int bound = bind_own_cgroup(mnt, root, is_v2, data, top, name, subpath,
                                 flags | (o->flags & MS_RDONLY), err);
     if (bound < 0) {
-      rc = -1;
+      rc = veil_error_prefix(err, "%s: %s/%s", field, dest, name);
       break;
     }
-    if (!bound && mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype,
-                        flags | (o->flags & MS_RDONLY), is_v2 ? NULL : data) < 0) {
+    if (bound == 0 && mount(is_v2 ? "cgroup2" : "cgroup", subpath, fstype,
+                            flags | (o->flags & MS_RDONLY), is_v2 ? NULL : data) < 0) {
       /* Not allowed in this user namespace: show the host's hierarchy instead. */
       if (mount(mnt, subpath, NULL, MS_BIND | MS_REC, NULL) < 0)
         rc = veil_fail(err, errno, "%s: mount %s on %s/%s", field, fstype, dest, name);
@@ -689,6 +693,15 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     }
     dir = S_ISDIR(st.st_mode);
   }
+  /* As runc: a tmpfs on a directory the image has keeps that directory's permissions (an
+   * image's 0755 /run does not turn into a world-writable tmpfs). */
+  mode_t keep_mode = 0;
+  if (!o.bind && !o.remount && !strcmp(type, "tmpfs")) {
+    cleanup_close int old = openat2_in_root(ctx->rootfd, m->destination, O_PATH, 0);
+    struct stat st;
+    if (old >= 0 && fstat(old, &st) == 0 && S_ISDIR(st.st_mode))
+      keep_mode = st.st_mode & 07777;
+  }
   tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
   if (tfd < 0) {
     veil_error_prefix(err, "%s.destination", field);
@@ -696,6 +709,9 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   }
   fd_path(target, tfd);
 
+  /* a read-only tmpfs is made writable: mounts_apply makes it read-only at the end */
+  if (!o.bind && !o.remount && !strcmp(type, "tmpfs"))
+    o.flags &= ~(unsigned long)MS_RDONLY;
   if (o.remount)
     rc = remount_existing(ctx, field, type, target, &o, err);
   else if (o.bind)
@@ -703,7 +719,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   else
-    rc = fs_mount(ctx, m, field, &tfd, target, &o, err);
+    rc = fs_mount(ctx, m, field, &tfd, target, &o, keep_mode, err);
   if (rc == 0 && o.propagation &&
       (reopen_target(ctx, m->destination, dir, &tfd, target, err) < 0 ||
        mount(NULL, target, NULL, o.propagation, NULL) < 0))
@@ -722,6 +738,33 @@ out:
   return rc;
 }
 
+static int tmpfs_make_readonly(const mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *err)
+{
+  char target[FD_PATH_SIZE];
+  mount_opts o;
+  cleanup_close int tfd = -1;
+  int rc = 0;
+
+  if (!m->type || strcmp(m->type, "tmpfs"))
+    return 0;
+  if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+    return -1;
+  if (!o.bind && !o.remount && (o.flags & MS_RDONLY)) {
+    tfd = mount_target_open(ctx->rootfd, m->destination, true, err);
+    if (tfd < 0) {
+      rc = veil_error_prefix(err, "mounts[%zu].destination", i);
+    } else {
+      fd_path(target, tfd);
+      /* the whole tmpfs, as if it had been mounted read-only; no data, which would redo
+       * mode= over the mode kept from the rootfs */
+      if (mount(NULL, target, NULL, MS_REMOUNT | o.flags, NULL) < 0)
+        rc = veil_fail(err, errno, "mounts[%zu]: remount %s read-only", i, m->destination);
+    }
+  }
+  mount_opts_release(&o);
+  return rc;
+}
+
 int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err)
 {
   /* A label we cannot apply must not be dropped silently: the mounts would run unconfined. */
@@ -732,6 +775,12 @@ int mounts_apply(mount_ctx *ctx, const oci_config *cfg, veil_error *err)
   }
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (mount_one(ctx, i, &cfg->mounts[i], err) < 0)
+      return -1;
+  /* As runc: a read-only tmpfs turns read-only once every mount is made, so that mounts
+   * inside it find or create their targets (Docker binds /etc/resolv.conf into a
+   * --tmpfs /etc:ro). */
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    if (tmpfs_make_readonly(ctx, i, &cfg->mounts[i], err) < 0)
       return -1;
   return 0;
 }

@@ -442,10 +442,45 @@ int process_find_executable(const oci_process *p, char **path, veil_error *err)
   return exec_fail(err, first_err, arg);
 }
 
-int process_exec(const oci_process *p, const char *path, int listen_fds, veil_error *err)
+char *process_home_env(const oci_process *p)
+{
+  FILE *f;
+  char *line = NULL, *home = NULL;
+  size_t cap = 0;
+
+  for (size_t i = 0; i < p->env_len; i++)
+    if (!strncmp(p->env[i], "HOME=", 5))
+      return NULL;
+  /* the container's file, read directly: NSS would load the host's modules */
+  f = fopen("/etc/passwd", "re");
+  while (f && !home && getline(&line, &cap, f) > 0) {
+    /* name:password:uid:gid:gecos:home:shell */
+    char *field[6], *s = line, *end;
+    size_t n = 0;
+    line[strcspn(line, "\n")] = '\0';
+    while (n < 6 && s) {
+      field[n++] = s;
+      if ((s = strchr(s, ':')))
+        *s++ = '\0';
+    }
+    if (n < 6 || !field[2][0] || !field[5][0])
+      continue;
+    errno = 0;
+    unsigned long uid = strtoul(field[2], &end, 10);
+    if (!*end && !errno && uid == p->user.uid)
+      home = veil_strdup_printf("HOME=%s", field[5]);
+  }
+  free(line);
+  if (f)
+    fclose(f);
+  return home ? home : strdup("HOME=/");
+}
+
+int process_exec(const oci_process *p, const char *path, int listen_fds, const char *home,
+                 veil_error *err)
 {
   cleanup_free char **argv = calloc(p->args_len + 1, sizeof(char *));
-  cleanup_free char **envp = calloc(p->env_len + 3, sizeof(char *));
+  cleanup_free char **envp = calloc(p->env_len + 4, sizeof(char *));
   char fds_var[32], pid_var[32];
   size_t n = 0;
 
@@ -466,6 +501,8 @@ int process_exec(const oci_process *p, const char *path, int listen_fds, veil_er
     envp[n++] = fds_var;
     envp[n++] = pid_var;
   }
+  if (home)
+    envp[n++] = (char *)home;
   execve(path, argv, envp);
   return exec_fail(err, errno, p->args[0]);
 }

@@ -26,8 +26,13 @@ int process_enter_cwd(const oci_process *p, veil_error *err);
 /* Resolves args[0] through PATH from process.env; the error is what clients show users:
  * exec "/nonexistent": no such file or directory. */
 int process_find_executable(const oci_process *p, char **path, veil_error *err);
+/* "HOME=..." when process.env has no HOME: process.user.uid's home in the container's
+ * /etc/passwd, else "/" (runc's rule; Docker and Podman leave HOME to the runtime).  NULL when
+ * process.env sets HOME. */
+char *process_home_env(const oci_process *p);
 /* Does not return on success.  listen_fds > 0 adds LISTEN_FDS and LISTEN_PID (systemd socket
- * activation passed through, as runc does). */
-int process_exec(const oci_process *p, const char *path, int listen_fds, veil_error *err);
+ * activation passed through, as runc does); home (from process_home_env) is added when set. */
+int process_exec(const oci_process *p, const char *path, int listen_fds, const char *home,
+                 veil_error *err);
 
 #endif
