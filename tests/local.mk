@@ -30,7 +30,13 @@ EXTRA_DIST += \
 	tests/cfgedit \
 	contrib/mkbundle \
 	tests/bench/run-bench \
-	tests/bench/README.md
+	tests/bench/README.md \
+	tests/features.bats \
+	tests/clients/run \
+	tests/clients/common.bash \
+	tests/clients/docker.bats \
+	tests/clients/containerd.bats \
+	tests/clients/podman.bats
 
 if HAVE_BATS
 check-local: veil$(EXEEXT)
