@@ -585,6 +585,12 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     veil_fail(err, errno, "pipe");
     goto out;
   }
+  /* before the pid namespace is joined: an error return must leave veil where it was */
+  if (cgroup_from_state(r.s, &cg, err) < 0)
+    goto out;
+  for (size_t i = 0; i < o->cgroups_len; i++)
+    if (cgroup_descend(cg, o->cgroups[i], err) < 0)
+      goto out;
   /* pid and time namespaces are for children: joined here, the clone3 below creates the process
    * in them.  veil itself stays where it is. */
   int for_children = ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
@@ -606,16 +612,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     sigprocmask(SIG_BLOCK, &all, &old);
     blocked = true;
   }
-  if (cgroup_from_state(r.s, &cg, err) < 0)
-    goto out;
-  for (size_t i = 0; i < o->cgroups_len; i++)
-    if (cgroup_descend(cg, o->cgroups[i], err) < 0)
-      goto out;
   pid = spawn_clone3(0, &r.pidfd, cgroup_v2_dirfd(cg));
-  if (pid < 0) {
-    veil_fail(err, errno, "clone3 into container \"%s\"", id);
-    goto out;
-  }
+  int clone_errno = errno;
   if (pid == 0) {
     close(r.errpipe[0]);
     if (r.relay_sock >= 0)
@@ -638,6 +636,10 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     setns(own_pidns, CLONE_NEWPID);
   if ((for_children & CLONE_NEWTIME) && own_timens >= 0)
     setns(own_timens, CLONE_NEWTIME);
+  if (pid < 0) {
+    veil_fail(err, clone_errno, "clone3 into container \"%s\"", id);
+    goto out;
+  }
   veil_closep(&r.errpipe[1]);
   veil_closep(&r.console_fd);
   if (read_exec_result(r.errpipe[0], pid, err) < 0) {
