@@ -5,16 +5,6 @@
 
 load helpers
 
-# run_sh SCRIPT: run the container with "sh -c SCRIPT"; it must succeed.
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 0 ]; then
-		echo "container failed (exit $status): $stderr" >&2
-		return 1
-	fi
-}
-
 # add_device JSON: append one entry to linux.devices.
 add_device() {
 	cfg '.linux.devices += [$d]' --argjson d "$1"

@@ -9,28 +9,6 @@
 
 load helpers
 
-# expect_error CMD NEEDLE...: "veil CMD --bundle $BUNDLE $ID" fails as above
-# and stderr contains every NEEDLE.
-expect_error() {
-	local cmd=$1 n
-	shift
-	vrun "$cmd" --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 1 ]; then
-		echo "veil $cmd exited $status, expected 1" >&2
-		return 1
-	fi
-	assert_one_error_line
-	for n in "$@"; do
-		assert_contains "$stderr" "$n"
-	done
-	assert_no_leftovers
-}
-
-# Most cases are config errors that create must find.
-expect_create_error() {
-	expect_error create "$@"
-}
-
 # Errors found only when the process is exec'd: use run.
 expect_run_error() {
 	expect_error run "$@"

@@ -30,27 +30,6 @@ feat() {
 	jq -r "$@" "$f" "$FEATURES"
 }
 
-# run_sh SCRIPT: "veil run" of sh -c SCRIPT; $status, $stdout, $stderr.
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-}
-
-# expect_create_error NEEDLE...: create fails with one error line naming each NEEDLE.
-expect_create_error() {
-	local n
-	vrun create --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 1 ]; then
-		echo "veil create exited $status, expected 1" >&2
-		return 1
-	fi
-	assert_one_error_line
-	for n in "$@"; do
-		assert_contains "$stderr" "$n"
-	done
-	assert_no_leftovers
-}
-
 # ---------------------------------------------------------------------------
 # the document
 
@@ -109,7 +88,7 @@ expect_create_error() {
 	if [ "$(feat '.linux.namespaces | index("user")')" != null ]; then
 		userns_config
 	fi
-	run_sh 'for n in /proc/self/ns/*; do echo "$(basename $n)=$(readlink $n)"; done'
+	run_sh_status 'for n in /proc/self/ns/*; do echo "$(basename $n)=$(readlink $n)"; done'
 	[ "$status" -eq 0 ]
 	for t in $(feat '.linux.namespaces[]'); do
 		case $t in mount) p=mnt ;; network) p=net ;; *) p=$t ;; esac
@@ -142,7 +121,7 @@ expect_create_error() {
 		--argjson c "$(feat -c .linux.capabilities)" \
 		--argjson e "$(feat -c --argjson have "$have" '[.linux.capabilities | to_entries[]
 			| select((($have / pow(2; .key)) | floor) % 2 == 1) | .value]')"
-	run_sh 'grep -E "^Cap(Bnd|Eff|Prm)" /proc/self/status'
+	run_sh_status 'grep -E "^Cap(Bnd|Eff|Prm)" /proc/self/status'
 	[ "$status" -eq 0 ]
 	mask=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
 	assert_contains "$stdout" "CapBnd:	$mask"
@@ -206,7 +185,7 @@ expect_create_error() {
 	[ "$(jq '.linux.seccomp.actions | length' "$FEATURES")" -le 12 ]
 	echo "# profile: $profile" >&2
 	cfg '.linux.seccomp = $p' --argjson p "$profile"
-	run_sh 'grep -E "^Seccomp(_filters)?:" /proc/self/status'
+	run_sh_status 'grep -E "^Seccomp(_filters)?:" /proc/self/status'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "Seccomp:	2"
 	# SCMP_ACT_NOTIFY really made a listener: the agent got its fd and the state
@@ -270,7 +249,7 @@ expect_create_error() {
 	done < <(feat '.mountOptions[]')
 	[ "$i" -gt 40 ]
 	cfg '.mounts += $m' --argjson m "$(printf '%s\n' "${mounts[@]}" | jq -sc .)"
-	run_sh 'cat /proc/self/mountinfo'
+	run_sh_status 'cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	local n=$i
 	for ((i = 0; i < n; i++)); do

@@ -463,3 +463,43 @@ assert_contains() {
 assert_contains_ci() {
 	assert_contains "${1,,}" "${2,,}"
 }
+
+# ---------------------------------------------------------------------------
+# containers that run one shell script, and expected errors
+
+# run_sh_status SCRIPT: "veil run" of sh -c SCRIPT; sets $status, $stdout, $stderr.
+run_sh_status() {
+	set_args sh -c "$1"
+	vrun run --bundle "$BUNDLE" "$ID"
+}
+
+# run_sh SCRIPT: the same, and the container must succeed.
+run_sh() {
+	run_sh_status "$1"
+	if [ "$status" -ne 0 ]; then
+		echo "container failed (exit $status): $stderr" >&2
+		return 1
+	fi
+}
+
+# expect_error CMD NEEDLE...: "veil CMD --bundle $BUNDLE $ID" exits 1 with one
+# error line that contains every NEEDLE, and leaves nothing behind.
+expect_error() {
+	local cmd=$1 n
+	shift
+	vrun "$cmd" --bundle "$BUNDLE" "$ID"
+	if [ "$status" -ne 1 ]; then
+		echo "veil $cmd exited $status, expected 1" >&2
+		return 1
+	fi
+	assert_one_error_line
+	for n in "$@"; do
+		assert_contains "$stderr" "$n"
+	done
+	assert_no_leftovers
+}
+
+# Most config errors are found by create.
+expect_create_error() {
+	expect_error create "$@"
+}

@@ -31,16 +31,6 @@ add_mount() {
 	cfg '.mounts += [$m]' --argjson m "$1"
 }
 
-# run_sh SCRIPT: run the container with "sh -c SCRIPT"; it must succeed.
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 0 ]; then
-		echo "container failed (exit $status): $stderr" >&2
-		return 1
-	fi
-}
-
 # mi_line DEST: the line of $stdout (a mountinfo dump) whose mount point is
 # DEST (the last one: the top mount).
 mi_line() {

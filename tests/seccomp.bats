@@ -34,27 +34,6 @@ deny() {
 	fi
 }
 
-# run_sh SCRIPT: "veil run" of sh -c SCRIPT; $status, $stdout, $stderr.
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-}
-
-# expect_create_error NEEDLE...: create fails with one error line naming NEEDLE, no leftovers.
-expect_create_error() {
-	local n
-	vrun create --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 1 ]; then
-		echo "veil create exited $status, expected 1" >&2
-		return 1
-	fi
-	assert_one_error_line
-	for n in "$@"; do
-		assert_contains "$stderr" "$n"
-	done
-	assert_no_leftovers
-}
-
 # start_listener MODE [DELAY-MS]: the listener on $LSOCK, writing the state to $LSTATE ($LNAME,
 # default "listener", tells the listeners of one test apart).
 start_listener() {
@@ -80,7 +59,7 @@ notify_mkdir() {
 
 @test "seccomp: SCMP_ACT_ERRNO without errnoRet fails the syscall with EPERM" {
 	deny "$MKDIR"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Operation not permitted"
@@ -89,7 +68,7 @@ notify_mkdir() {
 
 @test "seccomp: errnoRet sets the errno (13: Permission denied)" {
 	deny "$MKDIR" 13
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Permission denied"
@@ -97,7 +76,7 @@ notify_mkdir() {
 
 @test "seccomp: the filter is on: /proc/self/status shows mode 2 and one filter" {
 	deny '["mkdir"]' 1
-	run_sh 'grep "^Seccomp" /proc/self/status'
+	run_sh_status 'grep "^Seccomp" /proc/self/status'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "$(printf 'Seccomp:\t2')"
 	assert_contains "$stdout" "$(printf 'Seccomp_filters:\t1')"
@@ -112,7 +91,7 @@ notify_mkdir() {
 	[ "$status" -eq 0 ]
 	[ "$stdout" = alive ]
 	# sh asks for its parent's pid ($PPID) at startup
-	run_sh 'echo survived'
+	run_sh_status 'echo survived'
 	[ "$status" -eq 159 ]
 	[ -z "$stdout" ]
 }
@@ -120,12 +99,12 @@ notify_mkdir() {
 @test "seccomp: SCMP_ACT_KILL (= KILL_THREAD) kills the single-threaded process" {
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 	  "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_KILL"}]}'
-	run_sh 'echo survived'
+	run_sh_status 'echo survived'
 	[ "$status" -eq 159 ]
 	[ -z "$stdout" ]
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 	  "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_KILL_THREAD"}]}'
-	run_sh 'echo survived'
+	run_sh_status 'echo survived'
 	[ "$status" -eq 159 ]
 }
 
@@ -144,7 +123,7 @@ notify_mkdir() {
 @test "seccomp: SCMP_ACT_TRACE without a tracer fails the syscall with ENOSYS" {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_TRACE\"}]}"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Function not implemented"
@@ -153,14 +132,14 @@ notify_mkdir() {
 @test "seccomp: SCMP_ACT_LOG allows, as a rule and as the default" {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_LOG\"}]}"
-	run_sh 'mkdir /tmp/x && echo made'
+	run_sh_status 'mkdir /tmp/x && echo made'
 	[ "$status" -eq 0 ]
 	[ "$stdout" = made ]
 	[ -d "$BUNDLE/rootfs/tmp/x" ]
 	# everything logged and allowed but mkdir
 	seccomp "{\"defaultAction\": \"SCMP_ACT_LOG\",
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 18}]}"
-	run_sh 'mkdir /tmp/y; echo rc=$?'
+	run_sh_status 'mkdir /tmp/y; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Invalid cross-device link"
@@ -191,7 +170,7 @@ notify_mkdir() {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [
 	  {\"names\": [\"getpid\", \"getppid\"], \"action\": \"SCMP_ACT_ALLOW\"},
 	  {\"names\": $MKDIR, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Permission denied"
@@ -206,7 +185,7 @@ notify_mkdir() {
 	   "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"}]},
 	  {"names": ["fchmodat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 2, "value": 511, "op": "SCMP_CMP_EQ"}]}]}'
-	run_sh 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?; chmod 755 /tmp/f; echo b=$?; stat -c %a /tmp/f'
+	run_sh_status 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?; chmod 755 /tmp/f; echo b=$?; stat -c %a /tmp/f'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "a=1"
 	assert_contains "$stdout" "b=0"
@@ -220,7 +199,7 @@ notify_mkdir() {
 	   "args": [{"index": 1, "value": 18, "valueTwo": 2, "op": "SCMP_CMP_MASKED_EQ"}]},
 	  {"names": ["fchmodat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 2, "value": 18, "valueTwo": 2, "op": "SCMP_CMP_MASKED_EQ"}]}]}'
-	run_sh 'touch /tmp/f; for m in 757 775 777 606; do chmod $m /tmp/f; echo $m=$?; done'
+	run_sh_status 'touch /tmp/f; for m in 757 775 777 606; do chmod $m /tmp/f; echo $m=$?; done'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "757=1"
 	assert_contains "$stdout" "775=0"
@@ -233,13 +212,13 @@ notify_mkdir() {
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 	  {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GT"}]}]}'
-	run_sh 'linux32 true; echo a=$?; linux64 true; echo b=$?'
+	run_sh_status 'linux32 true; echo a=$?; linux64 true; echo b=$?'
 	assert_contains "$stdout" "a=1"
 	assert_contains "$stdout" "b=0"
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 	  {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_LT"}]}]}'
-	run_sh 'linux32 true; echo a=$?; linux64 true; echo b=$?'
+	run_sh_status 'linux32 true; echo a=$?; linux64 true; echo b=$?'
 	assert_contains "$stdout" "a=0"
 	assert_contains "$stdout" "b=1"
 }
@@ -248,7 +227,7 @@ notify_mkdir() {
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 	  {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
 	   "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}]}'
-	run_sh 'linux32 true; echo a=$?; linux64 true; echo b=$?'
+	run_sh_status 'linux32 true; echo a=$?; linux64 true; echo b=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "a=1"
 	assert_contains "$stdout" "b=0"
@@ -260,7 +239,7 @@ notify_mkdir() {
 	  {"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"},
 	            {"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]}]}'
-	run_sh 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?'
+	run_sh_status 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "a=0"
 }
@@ -270,7 +249,7 @@ notify_mkdir() {
 	  {"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
 	   "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"},
 	            {"index": 1, "value": 448, "op": "SCMP_CMP_EQ"}]}]}'
-	run_sh 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?; chmod 700 /tmp/f; echo b=$?; chmod 755 /tmp/f; echo c=$?'
+	run_sh_status 'touch /tmp/f; chmod 777 /tmp/f; echo a=$?; chmod 700 /tmp/f; echo b=$?; chmod 755 /tmp/f; echo c=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "a=1"
 	assert_contains "$stdout" "b=1"
@@ -282,7 +261,7 @@ notify_mkdir() {
 
 @test "seccomp: unknown syscall names are skipped, the rest of the rule applies" {
 	deny '["veil_no_such_syscall", "mkdir", "mkdirat", "another_future_syscall"]' 13
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Permission denied"
@@ -292,7 +271,7 @@ notify_mkdir() {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
 	  \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Permission denied"
@@ -303,7 +282,7 @@ notify_mkdir() {
 	  \"flags\": [\"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\",
 	              \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Permission denied"
@@ -313,7 +292,7 @@ notify_mkdir() {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
 	  \"flags\": [\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],
 	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}"
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 }
@@ -323,7 +302,7 @@ notify_mkdir() {
 	cfg '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
 	cfg '.process.capabilities = {bounding: [], effective: [], permitted: []}'
 	deny '["chmod", "fchmodat"]' 18
-	run_sh 'grep "^Seccomp:" /proc/self/status; grep NoNewPrivs /proc/self/status; chmod 600 /proc/self/cwd 2>&1; echo rc=$?'
+	run_sh_status 'grep "^Seccomp:" /proc/self/status; grep NoNewPrivs /proc/self/status; chmod 600 /proc/self/cwd 2>&1; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "$(printf 'Seccomp:\t2')"
 	assert_contains "$stdout" "$(printf 'NoNewPrivs:\t0')"
@@ -416,7 +395,7 @@ notify_mkdir() {
 @test "seccomp: SCMP_ACT_NOTIFY: the listener's errno is what the syscall returns" {
 	start_listener errno:18
 	notify_mkdir
-	run_sh 'mkdir /tmp/x; echo rc=$?'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stderr" "Invalid cross-device link"
@@ -426,7 +405,7 @@ notify_mkdir() {
 @test "seccomp: SCMP_ACT_NOTIFY: the listener can make a syscall succeed without running it" {
 	start_listener fake
 	notify_mkdir
-	run_sh 'mkdir /tmp/x && echo made; test -d /tmp/x || echo absent'
+	run_sh_status 'mkdir /tmp/x && echo made; test -d /tmp/x || echo absent'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "made"
 	assert_contains "$stdout" "absent"
@@ -481,7 +460,7 @@ notify_mkdir() {
 	start_listener errno:18
 	notify_mkdir
 	cfg '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_LOG"]'
-	run_sh 'mkdir /tmp/x; echo rc=$?; grep "^Seccomp_filters" /proc/self/status'
+	run_sh_status 'mkdir /tmp/x; echo rc=$?; grep "^Seccomp_filters" /proc/self/status'
 	[ "$status" -eq 0 ]
 	assert_contains "$stdout" "rc=1"
 	assert_contains "$stdout" "$(printf 'Seccomp_filters:\t1')"

@@ -5,15 +5,6 @@
 
 load helpers
 
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 0 ]; then
-		echo "container failed (exit $status): $stderr" >&2
-		return 1
-	fi
-}
-
 @test "security: a mount destination through a rootfs symlink to / stays inside the rootfs" {
 	local src=$BATS_TEST_TMPDIR/src name=esc$MARK
 	mkdir -p "$src"

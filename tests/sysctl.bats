@@ -4,15 +4,6 @@
 
 load helpers
 
-run_sh() {
-	set_args sh -c "$1"
-	vrun run --bundle "$BUNDLE" "$ID"
-	if [ "$status" -ne 0 ]; then
-		echo "container failed (exit $status): $stderr" >&2
-		return 1
-	fi
-}
-
 @test "sysctl: net.ipv4.ip_forward=1 in a new network namespace, the host's unchanged" {
 	local before
 	before=$(cat /proc/sys/net/ipv4/ip_forward)
