@@ -481,21 +481,21 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
 
 /* This process's cgroup (the container's, joined before the mounts) in the v2 hierarchy or in
  * the v1 one whose superblock options CTRLS ("cpu", "xattr,name=systemd") name all of its
- * controllers; NULL when /proc/self/cgroup has no such line. */
-static char *own_cgroup(bool is_v2, const char *ctrls)
+ * controllers, from TABLE (/proc/self/cgroup, read once by the caller); NULL when it has no such
+ * line. */
+static char *own_cgroup(const char *table, bool is_v2, const char *ctrls)
 {
-  FILE *f = fopen("/proc/self/cgroup", "re");
-  char *line = NULL, *found = NULL;
-  size_t cap = 0;
+  cleanup_free char *copy = table ? strdup(table) : NULL;
+  char *found = NULL, *lsave = NULL;
 
-  if (!f)
+  if (!copy)
     return NULL;
-  while (!found && getline(&line, &cap, f) > 0) {
+  for (char *line = strtok_r(copy, "\n", &lsave); line && !found;
+       line = strtok_r(NULL, "\n", &lsave)) {
     char *list = strchr(line, ':'), *path;
     if (!list || !(path = strchr(++list, ':')))
       continue;
     *path++ = '\0';
-    path[strcspn(path, "\n")] = '\0';
     if (is_v2 != (*list == '\0'))
       continue;
     bool all = true;
@@ -515,8 +515,6 @@ static char *own_cgroup(bool is_v2, const char *ctrls)
     if (all)
       found = strdup(path);
   }
-  free(line);
-  fclose(f);
   return found;
 }
 
@@ -525,11 +523,11 @@ static char *own_cgroup(bool is_v2, const char *ctrls)
  * with runc.  ROOT is the directory of the hierarchy mounted at the host's MNT.  Returns 1 when
  * it bound, 0 when a new mount is right (the container's cgroup is the root it would show,
  * as in a cgroup namespace) or the cgroup is outside what MNT shows, -1 on error. */
-static int bind_own_cgroup(const char *mnt, const char *root, bool is_v2, const char *ctrls,
-                           int top, const char *name, const char *subpath, unsigned long flags,
-                           veil_error *err)
+static int bind_own_cgroup(const char *table, const char *mnt, const char *root, bool is_v2,
+                           const char *ctrls, int top, const char *name, const char *subpath,
+                           unsigned long flags, veil_error *err)
 {
-  cleanup_free char *cg = own_cgroup(is_v2, ctrls);
+  cleanup_free char *cg = own_cgroup(table, is_v2, ctrls);
   cleanup_free char *src = NULL;
   cleanup_close int fd = -1;
   char path[FD_PATH_SIZE];
@@ -590,6 +588,11 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
   }
   rewind(mi);
   int rc = 0;
+  /* read once for every hierarchy: NULL (no line matches) makes each a new mount */
+  cleanup_free char *table = NULL;
+  size_t table_len;
+  if (veil_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &table, &table_len, NULL) < 0)
+    table = NULL;
   /* tfd names the directory under the new tmpfs: walk from the root to reach the tmpfs */
   cleanup_close int top = mount_target_open(rootfd, dest, true, err);
   if (top < 0) {
@@ -629,7 +632,7 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     }
     char subpath[FD_PATH_SIZE];
     fd_path(subpath, sub);
-    int bound = bind_own_cgroup(mnt, root, is_v2, data, top, name, subpath,
+    int bound = bind_own_cgroup(table, mnt, root, is_v2, data, top, name, subpath,
                                 flags | (o->flags & MS_RDONLY), err);
     if (bound < 0) {
       rc = veil_error_prefix(err, "%s: %s/%s", field, dest, name);
