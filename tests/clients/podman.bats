@@ -164,6 +164,13 @@ pm_inspect() {
 # assert_ctr_gone ID [CONMON-PID] [MERGED-DIR]: after podman removed ID,
 # no veil state, cgroup or mount of it is left, its conmon has exited and
 # its rootfs is unmounted
+# rm_ctr_checked [CONMON MERGED]: podman rm -f of $ID succeeds and leaves nothing (assert_ctr_gone)
+rm_ctr_checked() {
+	run_pm rm -f -t 0 "$ID"
+	expect_status 0
+	assert_ctr_gone "$ID" "$@"
+}
+
 assert_ctr_gone() {
 	local id=$1 conmon=${2:-} merged=${3:-} i
 	[ ! -e "$VEIL_ROOT/$id" ] || fail_with "veil state $VEIL_ROOT/$id left behind"
@@ -276,9 +283,7 @@ assert_ctr_gone() {
 	conmon=$(pm_inspect "$ID" '{{.State.ConmonPid}}')
 	merged=$(pm_inspect "$ID" '{{.GraphDriver.Data.MergedDir}}')
 	[ -e "$VEIL_ROOT/$ID/state.json" ] || fail_with "no veil state in $VEIL_ROOT/$ID"
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID" "$conmon" "$merged"
+	rm_ctr_checked "$conmon" "$merged"
 }
 
 @test "podman: pause and unpause freeze and thaw through veil" {
@@ -292,9 +297,7 @@ assert_ctr_gone() {
 	[ "$("$VEIL" state "$ID" | jq -r .status)" = running ]
 	run_pm exec "$ID" echo thawed
 	[ "$output" = thawed ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: resource limits reach the container's cgroup" {
@@ -310,9 +313,7 @@ assert_ctr_gone() {
 	run_pm exec "$ID" cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes
 	expect_status 0
 	[ "$output" = "99"$'\n'"$((64 << 20))" ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: restart runs the same id again" {
@@ -324,9 +325,7 @@ assert_ctr_gone() {
 	pid2=$(pm_inspect "$ID" '{{.State.Pid}}')
 	[ "$pid2" -gt 0 ] && [ "$pid2" != "$pid1" ] || fail_with "pid $pid1 -> $pid2"
 	[ "$("$VEIL" state "$ID" | jq -r .pid)" = "$pid2" ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: run -t gives the container a pty" {
@@ -351,9 +350,7 @@ assert_ctr_gone() {
 	run_tty "exec -t $ID sh -c 'tty; exit 3'"
 	expect_status 3
 	[[ $output =~ ^/dev/pts/[0-9]+$ ]] || fail_with "tty printed \"$output\""
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: a missing entrypoint fails with veil's error" {
@@ -373,9 +370,7 @@ assert_ctr_gone() {
 	expect_contains "$stderr" 'veil: exec "/nonexistent": no such file or directory'
 	run_pm exec "$ID" echo still
 	[ "$output" = still ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: kill -s delivers the signal, logs have the output" {
@@ -395,9 +390,7 @@ assert_ctr_gone() {
 	run_pm logs "$ID"
 	[ "$output" = $'started\ngot USR1' ] || fail_with "logs: $output"
 	[ "$(pm_inspect "$ID" '{{.State.Status}}')" = running ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: update sets a new memory limit through veil update" {
@@ -408,9 +401,7 @@ assert_ctr_gone() {
 	run_pm update --memory 32m "$ID"
 	expect_status 0
 	[ "$(cat "$dir/memory.limit_in_bytes")" = $((32 << 20)) ]
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: stdin, a bind mount and a user namespace" {
@@ -456,9 +447,7 @@ assert_ctr_gone() {
 		sleep 0.1
 	done
 	[ "$state" = "2 exited 3" ] || fail_with "restarts, status, exit code: $state"
-	run_pm rm -f -t 0 "$ID"
-	expect_status 0
-	assert_ctr_gone "$ID"
+	rm_ctr_checked
 }
 
 @test "podman: stop without a pid namespace signals every process (veil kill --all)" {
