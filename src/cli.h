@@ -20,6 +20,8 @@ typedef struct veil_command {
   const char *name;
   const char *summary;
   int (*run)(const veil_globals *g, int argc, char **argv);
+  /* puts veil code into a container's namespaces: runs from a protected image (binary-guard.h) */
+  bool enters_container;
 } veil_command;
 
 /* Reports err (stderr and --log), clears it and returns the exit status 1. */

@@ -1,5 +1,6 @@
 /* veil — the command line: global options, the command table, error and log reporting. */
 #include "config.h"
+#include "binary-guard.h"
 #include "cli.h"
 #include "log.h"
 
@@ -9,23 +10,23 @@
 #include <unistd.h>
 
 static const veil_command commands[] = {
-    {"create", "create a container", cmd_create},
-    {"start", "start a created container", cmd_start},
-    {"run", "create and start a container, and wait for it", cmd_run},
-    {"state", "print the OCI state of a container", cmd_state},
-    {"kill", "send a signal to a container's init", cmd_kill},
-    {"delete", "delete a container", cmd_delete},
-    {"list", "list containers", cmd_list},
-    {"spec", "write a default config.json", cmd_spec},
-    {"exec", "run a process in a running container", cmd_exec},
-    {"pause", "freeze all processes of a container", cmd_pause},
-    {"resume", "thaw a paused container", cmd_resume},
-    {"update", "change a container's resource limits", cmd_update},
-    {"ps", "list a container's processes", cmd_ps},
-    {"events", "print a container's resource usage and OOM events", cmd_events},
-    {"features", "print what this veil supports (the OCI features document)", cmd_features},
-    {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented},
-    {"restore", "restore a container (not implemented yet)", cmd_unimplemented},
+    {"create", "create a container", cmd_create, true},
+    {"start", "start a created container", cmd_start, false},
+    {"run", "create and start a container, and wait for it", cmd_run, true},
+    {"state", "print the OCI state of a container", cmd_state, false},
+    {"kill", "send a signal to a container's init", cmd_kill, false},
+    {"delete", "delete a container", cmd_delete, false},
+    {"list", "list containers", cmd_list, false},
+    {"spec", "write a default config.json", cmd_spec, false},
+    {"exec", "run a process in a running container", cmd_exec, true},
+    {"pause", "freeze all processes of a container", cmd_pause, false},
+    {"resume", "thaw a paused container", cmd_resume, false},
+    {"update", "change a container's resource limits", cmd_update, false},
+    {"ps", "list a container's processes", cmd_ps, false},
+    {"events", "print a container's resource usage and OOM events", cmd_events, false},
+    {"features", "print what this veil supports (the OCI features document)", cmd_features, false},
+    {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented, false},
+    {"restore", "restore a container (not implemented yet)", cmd_unimplemented, false},
 };
 
 static void usage(FILE *out)
@@ -120,6 +121,9 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     if (strcmp(commands[i].name, name))
       continue;
+    veil_error err = VEIL_ERROR_INIT;
+    if (commands[i].enters_container && veil_binary_protect(argv, &err) < 0)
+      return cli_fail(&err);
     /* each command parses its own flags from argv[0] = its name */
     int sub_argc = argc - optind;
     char **sub_argv = argv + optind;

@@ -1,6 +1,7 @@
 noinst_LIBRARIES += src/libveil/libveil.a
 src_libveil_libveil_a_SOURCES = \
 	src/libveil/error.h src/libveil/error.c \
+	src/libveil/binary-guard.h src/libveil/binary-guard.c \
 	src/libveil/util.h src/libveil/util.c \
 	src/libveil/log.h src/libveil/log.c \
 	src/libveil/state.h src/libveil/state.c \
