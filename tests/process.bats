@@ -249,6 +249,19 @@ caps_set() { # FIELD CAP... -> a jq filter setting .process.capabilities.FIELD
 	[ "$stdout" = 500 ]
 }
 
+# dockerd --userns-remap sets oomScoreAdj with a user namespace: once the init is root in it,
+# its own /proc/self/oom_score_adj belongs to the host's root, so the runtime writes it first.
+@test "oomScoreAdj: set inside a new user namespace, as docker --userns-remap asks" {
+	set_args cat /proc/self/oom_score_adj
+	userns_config
+	cfg '.process.oomScoreAdj = 300'
+	run_ctr
+	[ "$stdout" = 300 ]
+	cfg '.process.oomScoreAdj = 0 | .process.user = {uid: 1000, gid: 1000}'
+	ID=${ID}b run_ctr
+	[ "$stdout" = 0 ]
+}
+
 @test "oomScoreAdj: lowering it says CAP_SYS_RESOURCE is missing" {
 	if have_cap 24; then
 		skip "this runtime holds CAP_SYS_RESOURCE: lowering would succeed"

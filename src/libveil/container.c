@@ -208,6 +208,10 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
              cgroup_resources_apply_linux(cg, cfg->linux, err) < 0))
     return -1;
+  /* From here, with the host's privileges: inside a user namespace the init could neither lower
+   * it nor, being non-dumpable, open its own /proc file (owned by the host's root). */
+  if (process_set_oom_score_adj(cfg->process, *init_pid, err) < 0)
+    return -1;
   /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
   if (idmap_mounts_send(cfg, st->bundle, *init_pid, sync_fd, err) < 0)
     return -1;
@@ -251,6 +255,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   memset(out, 0, sizeof(*out));
   out->rootfd = out->dirfd = out->pty_master = -1;
   memset(&ictx, 0, sizeof(ictx));
+  ictx.fifo_fd = -1;
   if (veil_validate_id(id, err) < 0)
     return -1;
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
@@ -313,6 +318,10 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     veil_fail(err, errno, "create exec.fifo");
     goto out;
   }
+  if ((ictx.fifo_fd = openat(out->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC)) < 0) {
+    veil_fail(err, errno, "open exec.fifo");
+    goto out;
+  }
   if (sync_pair(sync, err) < 0)
     goto out;
 
@@ -321,7 +330,6 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   ictx.bundle = bundle;
   ictx.rootfs = rootfs;
   ictx.sync_fd = sync[1];
-  ictx.state_dirfd = out->dirfd;
   ictx.console_fd = console_fd;
   ictx.no_pivot = o->no_pivot;
   ictx.no_new_keyring = o->no_new_keyring;
@@ -396,6 +404,8 @@ out:
     close(sync[0]);
   if (sync[1] >= 0)
     close(sync[1]);
+  if (ictx.fifo_fd >= 0)
+    close(ictx.fifo_fd);
   ns_plan_release(&ictx.ns);
   oci_config_free(cfg);
   return rc;

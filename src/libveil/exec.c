@@ -348,7 +348,7 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
     child_fail(c, &err);
   /* With the host's privileges, before the user namespace: as the init did them as root
    * (raising a hard rlimit or lowering oomScoreAdj needs them). */
-  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
+  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, 0, &err) < 0 ||
       sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0)
     child_fail(c, &err);
   c->host_pid = host_pid_of_self();

@@ -4,7 +4,9 @@
 #include "hooks.h"
 #include "idmap.h"
 #include "init.h"
+#include "log.h"
 #include "mounts.h"
+#include "procfs.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
@@ -20,8 +22,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -232,18 +236,62 @@ static int wait_for_go(init_ctx *c, sync_msg *m, veil_error *err)
   }
 }
 
-/* Blocks until `veil start` opens exec.fifo for reading. */
+/* Blocks until `veil start` opens exec.fifo for reading.  The init holds only an O_PATH handle of
+ * the fifo itself (no directory to walk up from): it reopens it for writing through the
+ * container's own procfs, and checks that what it opened is that fifo. */
 static int wait_for_start(init_ctx *c, veil_error *err)
 {
-  int fd = openat(c->state_dirfd, EXEC_FIFO, O_WRONLY | O_CLOEXEC);
+  cleanup_close int fds = procfs_open_dir("/proc/self/fd", err);
+  struct stat want, got;
+  char name[16];
 
+  if (fds < 0)
+    return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
+  snprintf(name, sizeof(name), "%d", c->fifo_fd);
+  int fd = openat(fds, name, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return veil_fail(err, errno, "open exec.fifo");
-  close(c->state_dirfd);
-  c->state_dirfd = -1;
+  if (fstat(c->fifo_fd, &want) < 0 || fstat(fd, &got) < 0 || want.st_dev != got.st_dev ||
+      want.st_ino != got.st_ino) {
+    close(fd);
+    return veil_fail(err, 0, "open exec.fifo: /proc/self/fd/%s is not exec.fifo", name);
+  }
+  close(c->fifo_fd);
+  c->fifo_fd = -1;
   if (veil_write_all(fd, "0", 1) < 0)
     return veil_fail(err, errno, "write exec.fifo");
   return fd;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* clone3 without exec hands the init every fd of veil's: the state root, the container's state
+ * directory (and its flock), cgroup directories, the log, whatever the caller leaked.  Anything
+ * sharing the pid namespace could reach them through /proc/1/fd (CVE-2024-21626), so only what
+ * the init itself uses survives: stdio, LISTEN_FDS and --preserve-fds, and its own handles. */
+static void close_host_fds(init_ctx *c)
+{
+  int keep[8 + NS_MAX], n = 0, from = 3 + c->listen_fds + c->preserve_fds;
+
+  veil_log_detach();
+  keep[n++] = c->sync_fd;
+  keep[n++] = c->fifo_fd;
+  keep[n++] = c->console_fd;
+  keep[n++] = c->seccomp_sock;
+  for (size_t i = 0; i < c->ns.n_join; i++)
+    keep[n++] = c->ns.join[i].fd;
+  qsort(keep, (size_t)n, sizeof(int), cmp_int);
+  for (int i = 0; i < n; i++) {
+    if (keep[i] < from)
+      continue;
+    if (keep[i] > from)
+      syscall(SYS_close_range, from, keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
 }
 
 void container_init(init_ctx *c)
@@ -254,11 +302,7 @@ void container_init(init_ctx *c)
   sync_msg m;
   int fifo;
 
-  /* The inherited state dir fd shares the parent's open file description and with it the
-   * container's flock: keep a fresh O_PATH one instead, so the lock ends with `veil create`. */
-  int own_dirfd = openat(c->state_dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  close(c->state_dirfd);
-  c->state_dirfd = own_dirfd;
+  close_host_fds(c);
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */
   sigset_t none;
   sigemptyset(&none);
@@ -298,10 +342,10 @@ void container_init(init_ctx *c)
     close(c->console_fd);
   /* scheduler and I/O priority while still root in the container (SCHED_FIFO/RR need
    * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
-  if (process_make_cwd(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
-      sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
-      init_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
-      process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
+  if (process_make_cwd(p, &err) < 0 || sched_set_scheduler(p, &err) < 0 ||
+      sched_set_io_priority(p, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
+      process_set_identity(p, &err) < 0 || process_enter_cwd(p, &err) < 0 ||
+      process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

@@ -16,9 +16,10 @@ typedef struct init_ctx {
   const char *bundle; /* absolute */
   const char *rootfs; /* absolute, resolved */
   ns_plan ns;
-  int sync_fd;     /* the child's end of the sync socket */
-  int state_dirfd; /* ROOT/ID, to open exec.fifo after pivot_root */
-  int console_fd;  /* connected --console-socket, or -1 */
+  int sync_fd;    /* the child's end of the sync socket */
+  int fifo_fd;    /* O_PATH of ROOT/ID/exec.fifo, reopened for writing after pivot_root: the
+                   * init keeps no handle of the host's directories (CVE-2024-21626 class) */
+  int console_fd; /* connected --console-socket, or -1 */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;

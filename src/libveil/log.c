@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int log_fd = -1;
 static veil_log_format log_format = VEIL_LOG_TEXT;
 static bool log_debug;
+static bool log_detached; /* a log file was set, and this process no longer holds it */
 
 static const char *level_name[] = {"debug", "info", "warning", "error"};
 
@@ -22,6 +24,15 @@ int veil_log_init(const char *path, veil_log_format format, bool debug)
     return 0;
   log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
   return log_fd < 0 ? -1 : 0;
+}
+
+void veil_log_detach(void)
+{
+  if (log_fd < 0)
+    return;
+  close(log_fd);
+  log_fd = -1;
+  log_detached = true;
 }
 
 int veil_json_escape(char *buf, size_t size, const char *s)
@@ -72,6 +83,8 @@ static void log_write(veil_log_level level, const char *msg)
 {
   int saved = errno;
 
+  if (log_detached && level != VEIL_LOG_ERROR)
+    return;
   /* With --log, only errors also go to stderr: for create (and run) a shim gives us the
    * container's stdio, and a warning there would land in the container's output (runc
    * keeps them in the log too). */

@@ -16,6 +16,9 @@ int veil_log_init(const char *path, veil_log_format format, bool debug);
 void veil_log(veil_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void veil_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void veil_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* In a container's init, which has closed the log file (it must hold no host fd): drops what
+ * would have gone to that file, since stderr there is the container's own. */
+void veil_log_detach(void);
 
 /* Appends s to buf as a JSON string body (escaped, no quotes); returns bytes written or -1. */
 int veil_json_escape(char *buf, size_t size, const char *s);

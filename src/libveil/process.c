@@ -65,15 +65,19 @@ int process_set_rlimits(const oci_process *p, veil_error *err)
   return 0;
 }
 
-int process_set_oom_score_adj(const oci_process *p, veil_error *err)
+int process_set_oom_score_adj(const oci_process *p, pid_t pid, veil_error *err)
 {
-  char buf[16];
+  char buf[16], path[64];
   int n;
 
   if (!p->has_oom_score_adj)
     return 0;
   n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-  if (veil_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, 0, err) < 0) {
+  if (pid > 0)
+    snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+  else
+    snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+  if (veil_write_file_at(AT_FDCWD, path, buf, (size_t)n, 0, err) < 0) {
     if (err->errnum == EACCES || err->errnum == EPERM)
       return veil_fail(err, err->errnum,
                        "process.oomScoreAdj: set %d: lowering it needs CAP_SYS_RESOURCE",

@@ -16,7 +16,7 @@ int process_validate(const oci_process *p, veil_error *err);
 bool process_cap_names(veil_name_fn fn, void *data);
 /* While still privileged (before pivot the rlimits, after it the rest). */
 int process_set_rlimits(const oci_process *p, veil_error *err);
-int process_set_oom_score_adj(const oci_process *p, veil_error *err);
+int process_set_oom_score_adj(const oci_process *p, pid_t pid, veil_error *err);
 /* Creates process.cwd inside the (already entered) root when missing, as runc does. */
 int process_make_cwd(const oci_process *p, veil_error *err);
 /* Drops the bounding set, switches to process.user (groups, gid, uid), then sets the other
