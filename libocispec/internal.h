@@ -103,6 +103,8 @@ enum { OPT = 0, REQ = 1 };
 int jv_str(pctx *c, const jnode *v, const jpath *p, char **out);
 int jv_uint(pctx *c, const jnode *v, const jpath *p, uint64_t max, uint64_t *out);
 int jv_int(pctx *c, const jnode *v, const jpath *p, int64_t min, int64_t max, int64_t *out);
+/* A uid or gid: 0 to 4294967294, never (uid_t)-1. */
+int jv_id(pctx *c, const jnode *v, const jpath *p, uint32_t *out);
 int jv_object(pctx *c, const jnode *v, const jpath *p);
 
 /* Member getters: absent (or null) members leave *out untouched and clear
@@ -123,8 +125,9 @@ int jget_i32(pctx *c, const jnode *o, const jpath *p, const char *k, int req, in
 int jget_int(pctx *c, const jnode *o, const jpath *p, const char *k, int req, int *out, bool *has);
 int jget_strv(pctx *c, const jnode *o, const jpath *p, const char *k, int req, char ***out,
               size_t *n);
-int jget_u32v(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t **out,
-              size_t *n);
+int jget_id(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t *out);
+int jget_idv(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t **out,
+             size_t *n);
 int jget_map(pctx *c, const jnode *o, const jpath *p, const char *k, oci_map *out);
 
 /* Object member that must be an object; *out NULL when absent.  *cp

@@ -632,6 +632,22 @@ int jv_uint(pctx *c, const jnode *v, const jpath *p, uint64_t max, uint64_t *out
   return 0;
 }
 
+int jv_id(pctx *c, const jnode *v, const jpath *p, uint32_t *out)
+{
+  uint64_t x = 0;
+  if (jv_uint(c, v, p, UINT64_MAX, &x) < 0)
+    return -1;
+  /* 4294967295 is (uid_t)-1: setresuid and setresgid read it as "keep the current id", which
+   * for a container's process is the runtime's root */
+  if (x > UINT32_MAX - 1) {
+    char d[DESC_MAX + 8];
+    jdescribe(v, d, sizeof d);
+    return perr(c, p, "value %s out of range: an id is 0 to 4294967294", d);
+  }
+  *out = (uint32_t)x;
+  return 0;
+}
+
 int jv_int(pctx *c, const jnode *v, const jpath *p, int64_t min, int64_t max, int64_t *out)
 {
   if (v->type != JT_NUMBER || !is_integer_text(v->s))
@@ -745,6 +761,16 @@ int jget_u32(pctx *c, const jnode *o, const jpath *p, const char *k, int req, ui
   return r < 0 ? -1 : 0;
 }
 
+int jget_id(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t *out)
+{
+  const jnode *v;
+  jpath cp;
+  int r = lookup(c, o, p, k, req, &v, &cp);
+  if (r <= 0)
+    return r;
+  return jv_id(c, v, &cp, out);
+}
+
 int jget_u16(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint16_t *out,
              bool *has)
 {
@@ -814,8 +840,8 @@ int jget_strv(pctx *c, const jnode *o, const jpath *p, const char *k, int req, c
   return 0;
 }
 
-int jget_u32v(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t **out,
-              size_t *n)
+int jget_idv(pctx *c, const jnode *o, const jpath *p, const char *k, int req, uint32_t **out,
+             size_t *n)
 {
   const jnode *v;
   jpath cp;
@@ -829,12 +855,10 @@ int jget_u32v(pctx *c, const jnode *o, const jpath *p, const char *k, int req, u
     return pnomem(c);
   for (size_t i = 0; i < v->len; i++) {
     jpath ip = jp_index(&cp, i);
-    uint64_t x = 0;
-    if (jv_uint(c, v->vals[i], &ip, UINT32_MAX, &x) < 0) {
+    if (jv_id(c, v->vals[i], &ip, &arr[i]) < 0) {
       free(arr);
       return -1;
     }
-    arr[i] = (uint32_t)x;
   }
   free(*out);
   *out = arr;

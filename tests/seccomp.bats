@@ -473,6 +473,17 @@ notify_mkdir() {
 	expect_create_error "linux.seccomp.syscalls[0]" "sendmsg"
 }
 
+@test "seccomp: SCMP_ACT_NOTIFY on write is refused (the runtime writes after the filter is on)" {
+	# a listener that answers, so that nothing but the write rule can make create fail
+	start_listener continue
+	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$LSOCK\",
+	  \"syscalls\": [{\"names\": $MKDIR, \"action\": \"SCMP_ACT_NOTIFY\"},
+	                {\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+	expect_create_error 'linux.seccomp.syscalls[1]: SCMP_ACT_NOTIFY cannot be used for write'
+	# as runc 1.1.5, which says "SCMP_ACT_NOTIFY cannot be used for the write syscall"
+	[ ! -s "$LSTATE.calls" ]
+}
+
 # stop_while_notified: start the container (mkdir /tmp/x as its process) and stop and continue
 # it while the listener (with a delay) holds its notification; $NCALLS: the notifications the
 # listener got in all.

@@ -12,6 +12,7 @@
 #include "seccomp-filter.h"
 #include "spawn.h"
 #include "state.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -118,6 +119,8 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
     return veil_fail(err, 0, "config.json: hostname: setting it needs a uts namespace");
   if (cfg->domainname && *cfg->domainname && !uts)
     return veil_fail(err, 0, "config.json: domainname: setting it needs a uts namespace");
+  if (sysctl_validate(cfg->linux, ns, err) < 0)
+    return veil_error_prefix(err, "config.json");
   if (p->terminal && !o->console_socket && !o->relay_terminal)
     return veil_fail(err, 0,
                      "config.json: process.terminal: a terminal needs --console-socket "

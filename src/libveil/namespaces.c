@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -65,6 +66,26 @@ bool ns_plan_joins(const ns_plan *p, int flag)
   for (size_t i = 0; i < p->n_join; i++)
     if (p->join[i].flag == flag)
       return true;
+  return false;
+}
+
+bool ns_plan_separate(const ns_plan *p, int flag)
+{
+  const ns_desc *d = ns_by_flag(flag);
+  struct stat joined, ours;
+  char own[64];
+
+  if (ns_plan_new(p, flag))
+    return true;
+  for (size_t i = 0; i < p->n_join; i++) {
+    if (p->join[i].flag != flag)
+      continue;
+    snprintf(own, sizeof(own), "/proc/self/ns/%s", d->proc);
+    /* what cannot be compared counts as shared: the caller refuses rather than guesses */
+    if (fstat(p->join[i].fd, &joined) < 0 || stat(own, &ours) < 0)
+      return false;
+    return joined.st_ino != ours.st_ino || joined.st_dev != ours.st_dev;
+  }
   return false;
 }
 

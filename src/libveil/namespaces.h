@@ -45,6 +45,9 @@ static inline bool ns_plan_new(const ns_plan *p, int flag)
   return (p->new_flags & flag) != 0;
 }
 bool ns_plan_joins(const ns_plan *p, int flag);
+/* Does the container get a FLAG namespace apart from the runtime's: a new one, or one joined
+ * by path that is not the runtime's own?  (A write there cannot reach the runtime's.) */
+bool ns_plan_separate(const ns_plan *p, int flag);
 
 /* The fast path: a single clone3 creates every new namespace (no paths, no time offsets).
  * The cgroup namespace is always made later, once the init sits in its cgroup. */

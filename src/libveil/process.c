@@ -194,8 +194,25 @@ bool process_cap_names(veil_name_fn fn, void *data)
 }
 #endif
 
+/* The parser refuses (uid_t)-1 already; a process built in code (exec's flags) is checked
+ * again here, since setresuid(-1) would quietly keep the runtime's root. */
+static int user_ids_validate(const oci_user *u, veil_error *err)
+{
+  if (u->uid == (uint32_t)-1)
+    return veil_fail(err, 0, "process.user.uid: 4294967295 is (uid_t)-1, not an id");
+  if (u->gid == (uint32_t)-1)
+    return veil_fail(err, 0, "process.user.gid: 4294967295 is (gid_t)-1, not an id");
+  for (size_t i = 0; i < u->additional_gids_len; i++)
+    if (u->additional_gids[i] == (uint32_t)-1)
+      return veil_fail(err, 0,
+                       "process.user.additionalGids[%zu]: 4294967295 is (gid_t)-1, not an id", i);
+  return 0;
+}
+
 int process_validate(const oci_process *p, veil_error *err)
 {
+  if (user_ids_validate(&p->user, err) < 0)
+    return -1;
 #ifdef HAVE_CAPS
   if (p->capabilities && caps_check(p->capabilities, err) < 0)
     return -1;

@@ -8,8 +8,8 @@
 #include "oci.h"
 #include "util.h"
 
-/* In the parent, before anything exists: capability names (a name this kernel lacks is a
- * warning), LSM labels, scheduler, I/O priority and cpu lists. */
+/* In the parent, before anything exists: user ids ((uid_t)-1 refused), capability names (a name
+ * this kernel lacks is a warning), LSM labels, scheduler, I/O priority and cpu lists. */
 int process_validate(const oci_process *p, veil_error *err);
 /* The CAP_* names a config may use that this kernel has; false when veil was built without
  * libcap (then capabilities are not applied at all). */

@@ -222,6 +222,26 @@ static int add_rule(veil_seccomp *f, uint32_t action, int nr, const oci_seccomp_
   return 0;
 }
 
+/* Syscalls the init makes once the filter is on: a notification would hand them to the agent,
+ * which does not expect the runtime's own calls and may never answer them. */
+static const struct {
+  const char *name, *why;
+} runtime_syscalls[] = {
+    {"sendmsg", "veil hands the listener fd over with it"},
+    {"write", "veil reports errors with it after the filter is loaded"},
+};
+
+static int check_notify_names(const oci_seccomp_syscall *sc, size_t i, veil_error *err)
+{
+  for (size_t n = 0; n < sc->names_len; n++)
+    for (size_t k = 0; k < ARRAY_SIZE(runtime_syscalls); k++)
+      if (sc->names[n] && !strcmp(sc->names[n], runtime_syscalls[k].name))
+        return veil_fail(err, 0,
+                         "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for %s (%s)",
+                         i, runtime_syscalls[k].name, runtime_syscalls[k].why);
+  return 0;
+}
+
 static int add_syscalls(veil_seccomp *f, const oci_seccomp *s, uint32_t default_action,
                         veil_error *err)
 {
@@ -242,12 +262,8 @@ static int add_syscalls(veil_seccomp *f, const oci_seccomp *s, uint32_t default_
       if (!s->listener_path || !*s->listener_path)
         return veil_fail(
             err, 0, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY (syscalls[%zu])", i);
-      for (size_t n = 0; n < sc->names_len; n++)
-        if (sc->names[n] && !strcmp(sc->names[n], "sendmsg"))
-          return veil_fail(err, 0,
-                           "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for "
-                           "sendmsg (veil hands the listener fd over with it)",
-                           i);
+      if (check_notify_names(sc, i, err) < 0)
+        return -1;
     }
     /* libseccomp refuses a rule that repeats the default action (EACCES): it is a no-op */
     if (action == default_action)

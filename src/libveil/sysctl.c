@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/personality.h>
 
@@ -31,6 +32,58 @@ static char *sysctl_path(const char *key)
     if (*q == '.')
       *q = '/';
   return steal_pointer(&p);
+}
+
+/* The IPC namespace's keys besides fs.mqueue.* (runc's list: the *_next_id ones, though
+ * namespaced, are for checkpoint/restore and stay refused). */
+static const char *const ipc_keys[] = {
+    "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni", "kernel.sem", "kernel.shmall",
+    "kernel.shmmax", "kernel.shm_rmid_forced", "kernel.shmmni", NULL,
+};
+
+/* The namespace KEY is written in, as CLONE_NEW*; 0 for a key that no namespace of the
+ * container holds (writing it would change the host). */
+static int sysctl_namespace(const char *key)
+{
+  for (size_t i = 0; ipc_keys[i]; i++)
+    if (!strcmp(key, ipc_keys[i]))
+      return CLONE_NEWIPC;
+  if (!strncmp(key, "fs.mqueue.", 10))
+    return CLONE_NEWIPC;
+  if (!strncmp(key, "net.", 4))
+    return CLONE_NEWNET;
+  if (!strcmp(key, "kernel.domainname"))
+    return CLONE_NEWUTS;
+  return 0;
+}
+
+int sysctl_validate(const oci_linux *l, const ns_plan *ns, veil_error *err)
+{
+  for (size_t i = 0; l && i < l->sysctl.len; i++) {
+    const char *key = l->sysctl.keys[i];
+    cleanup_free char *path = sysctl_path(key);
+    int flag;
+
+    if (!path)
+      return veil_fail(err, 0, "linux.sysctl: invalid key \"%s\"", key);
+    if (!strcmp(key, "kernel.hostname"))
+      return veil_fail(err, 0, "linux.sysctl: \"%s\" cannot be set: the hostname field sets it",
+                       key);
+    flag = sysctl_namespace(key);
+    if (!flag)
+      return veil_fail(err, 0,
+                       "linux.sysctl: \"%s\" cannot be set: only the IPC keys, fs.mqueue.*, "
+                       "net.* and kernel.domainname are in namespaces of a container's own",
+                       key);
+    if (!ns_plan_separate(ns, flag))
+      return veil_fail(err, 0, "linux.sysctl: \"%s\" needs a new %s namespace (%s)", key,
+                       flag == CLONE_NEWIPC   ? "IPC"
+                       : flag == CLONE_NEWNET ? "network"
+                                              : "UTS",
+                       ns_plan_joins(ns, flag) ? "the one joined by path is the runtime's"
+                                               : "the container shares the runtime's");
+  }
+  return 0;
 }
 
 int sysctl_apply(const oci_linux *l, veil_error *err)

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "process.h"
 #include "state.h"
 #include "util.h"
 
@@ -123,6 +124,32 @@ static void test_errors(void)
   CHECK("clear", err.msg == NULL && err.errnum == 0);
 }
 
+/* process_validate: a process built in code (exec's flags) never carries (uid_t)-1. */
+static bool user_refused(uint32_t uid, uint32_t gid, uint32_t extra, const char *field)
+{
+  uint32_t gids[] = {5, extra};
+  oci_process p = {
+      .user = {.uid = uid, .gid = gid, .additional_gids = gids, .additional_gids_len = 2}};
+  veil_error err = VEIL_ERROR_INIT;
+  bool refused = process_validate(&p, &err) < 0;
+  bool named = refused && err.msg && strstr(err.msg, field) && strstr(err.msg, "4294967295");
+
+  if (refused && !named)
+    printf("# process_validate: %s\n", err.msg ? err.msg : "(no message)");
+  veil_error_clear(&err);
+  return field ? named : !refused;
+}
+
+static void test_process_user_ids(void)
+{
+  CHECK("user: uid (uid_t)-1 refused", user_refused(UINT32_MAX, 0, 0, "process.user.uid:"));
+  CHECK("user: gid (gid_t)-1 refused", user_refused(0, UINT32_MAX, 0, "process.user.gid:"));
+  CHECK("user: additionalGids (gid_t)-1 refused",
+        user_refused(0, 0, UINT32_MAX, "process.user.additionalGids[1]:"));
+  CHECK("user: 4294967294 everywhere accepted",
+        user_refused(UINT32_MAX - 1, UINT32_MAX - 1, UINT32_MAX - 1, NULL));
+}
+
 static void test_json_escape(void)
 {
   char buf[64];
@@ -203,6 +230,7 @@ int main(void)
   test_mount_options();
   test_numbers();
   test_errors();
+  test_process_user_ids();
   test_json_escape();
   test_namespaces();
   test_features();

@@ -378,8 +378,28 @@ static void test_errors(void)
   expect_err("out of range int64",
              LINUX("\"resources\":{\"pids\":{\"limit\":99999999999999999999999}}"),
              "linux.resources.pids.limit: value 99999999999999999999999 out of range");
-  expect_err("out of range uint32", PROC("\"user\":{\"uid\":4294967296,\"gid\":0}"),
-             "process.user.uid: value 4294967296 out of range");
+  expect_err("out of range uint32", PROC("\"consoleSize\":{\"height\":4294967296,\"width\":1}"),
+             "process.consoleSize.height: value 4294967296 out of range");
+  /* ids: 4294967295 is (uid_t)-1, which setresuid reads as "keep the current id" */
+  expect_err("uid (uid_t)-1", PROC("\"user\":{\"uid\":4294967295,\"gid\":0}"),
+             "process.user.uid: value 4294967295 out of range: an id is 0 to 4294967294");
+  expect_err("gid (gid_t)-1", PROC("\"user\":{\"uid\":0,\"gid\":4294967295}"),
+             "process.user.gid: value 4294967295 out of range: an id is 0 to 4294967294");
+  expect_err("additionalGids (gid_t)-1",
+             PROC("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[1,4294967295]}"),
+             "process.user.additionalGids[1]: value 4294967295 out of range: an id is 0 to "
+             "4294967294");
+  expect_err("uid beyond 32 bits", PROC("\"user\":{\"uid\":4294967296,\"gid\":0}"),
+             "process.user.uid: value 4294967296 out of range: an id is 0 to 4294967294");
+  expect_err("uid beyond 64 bits", PROC("\"user\":{\"uid\":18446744073709551616,\"gid\":0}"),
+             "process.user.uid: value 18446744073709551616 out of range");
+  expect_err("negative uid", PROC("\"user\":{\"uid\":-1,\"gid\":0}"),
+             "process.user.uid: expected unsigned integer, got -1");
+  expect_err("negative additional gid",
+             PROC("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[-5]}"),
+             "process.user.additionalGids[0]: expected unsigned integer, got -5");
+  expect_err("fractional gid", PROC("\"user\":{\"uid\":0,\"gid\":1.5}"),
+             "process.user.gid: expected unsigned integer, got 1.5");
   expect_err("out of range uint64",
              PROC("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":"
                   "18446744073709551616,\"soft\":0}]"),
@@ -601,6 +621,20 @@ static void test_process_doc(void)
   p = oci_process_parse_data(j, strlen(j), &err);
   CHECK(p == NULL);
   CHECK_STR(err, "user.uid: expected unsigned integer, got \"root\"");
+  free(err);
+  err = NULL;
+  j = "{\"user\":{\"uid\":4294967295,\"gid\":0},\"args\":[\"sh\"],\"cwd\":\"/\"}";
+  p = oci_process_parse_data(j, strlen(j), &err);
+  CHECK(p == NULL);
+  CHECK_STR(err, "user.uid: value 4294967295 out of range: an id is 0 to 4294967294");
+  free(err);
+  err = NULL;
+  j = "{\"user\":{\"uid\":4294967294,\"gid\":4294967294,\"additionalGids\":[4294967294]},"
+      "\"args\":[\"sh\"],\"cwd\":\"/\"}";
+  p = oci_process_parse_data(j, strlen(j), &err);
+  CHECK(p != NULL && p->user.uid == 4294967294u && p->user.gid == 4294967294u &&
+        p->user.additional_gids_len == 1 && p->user.additional_gids[0] == 4294967294u);
+  oci_process_free(p);
   free(err);
   err = NULL;
   p = oci_process_parse_data("[]", 2, &err);
