@@ -1,15 +1,20 @@
 /* veil — exec: a new process in a running container's namespaces.
  *
- * The parent (veil exec) checks the container, builds the process, and joins the container's pid
- * and time namespaces itself: both only apply to children, so the one clone3 that follows lands
- * in them and stays veil's own child (waitpid gives the status, no intermediate process).  The
- * child joins the rest through the init's pidfd in one setns (the kernel orders user first and
- * makes it atomic), enters the init's root, applies the process and execs.  A CLOEXEC pipe tells
- * the parent how it went: EOF means execve happened, bytes are the error. */
+ * The parent (veil exec) checks the container and builds the process.  Its child, the joiner,
+ * still in the host's pid namespace and so invisible to the container, takes the host-side
+ * settings (rlimits, oom_score_adj, scheduler, the v1 cgroups), closes every host fd, joins all
+ * of the init's namespaces through its pidfd in one setns (the kernel orders user first and makes
+ * it atomic; pid and time apply to children) and enters the init's root.  Only then does it fork
+ * the process (CLONE_PARENT: veil's own child, so waitpid gives the status) and exit: what a
+ * process in the container can ever see of veil's is already inside its mount namespace and
+ * root, holding nothing of the host's (CVE-2019-5736, CVE-2024-21626).  The process applies the
+ * rest and execs.  A CLOEXEC pipe tells the parent how it went: EOF means execve happened, bytes
+ * are the error; another carries the process's pid from the joiner. */
 #include "config.h"
 #include "cgroup.h"
 #include "cpusched.h"
 #include "exec.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp-filter.h"
@@ -25,6 +30,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -271,6 +277,7 @@ typedef struct exec_child {
   int rootfd;     /* the init's root, O_PATH */
   int console_fd; /* where the pty master goes, or -1 */
   int err_fd;     /* CLOEXEC pipe */
+  int pid_fd;     /* CLOEXEC pipe: the joiner writes the process's host pid here */
   int preserve_fds;
   void *seccomp_filter; /* the container's linux.seccomp, or NULL */
   int seccomp_sock;     /* connected listenerPath, or -1 */
@@ -315,18 +322,88 @@ static int child_seccomp(exec_child *c, bool late, veil_error *err)
                                  err);
 }
 
-/* Our pid in the host's pid namespace: /proc is still the host's procfs, whose "self" is named
- * in its own namespace, before the mount namespace is joined. */
-static pid_t host_pid_of_self(void)
+static int cmp_int(const void *a, const void *b)
 {
-  char buf[32];
-  ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
-  int pid;
+  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
 
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-  return veil_parse_int(buf, &pid) == 0 ? (pid_t)pid : 0;
+/* The joiner, once in the container's cgroups: everything veil had open goes (the state root and
+ * directory, cgroup directories, the log, what the caller leaked) but what the process needs. */
+static void joiner_close_host_fds(exec_child *c)
+{
+  int keep[] = {c->err_fd, c->pid_fd, c->init_pidfd, c->rootfd, c->console_fd, c->seccomp_sock};
+  int from = 3 + c->preserve_fds;
+
+  veil_log_detach();
+  qsort(keep, ARRAY_SIZE(keep), sizeof(int), cmp_int);
+  for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+    if (keep[i] < from)
+      continue;
+    if (keep[i] > from)
+      syscall(SYS_close_range, from, keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/* In the host's pid namespace, invisible to the container: the host-side settings, which the
+ * process inherits, then into every namespace and the root of the init.  Returns in the process
+ * (forked into the container's pid namespace), never in the joiner. */
+static void joiner_run(exec_child *c)
+{
+  veil_error err = VEIL_ERROR_INIT;
+  const oci_process *p = c->p;
+  int hostpid[2] = {-1, -1};
+
+  if (p->exec_cpu_affinity && sched_set_cpu_affinity("process.execCPUAffinity.initial",
+                                                     p->exec_cpu_affinity->initial, &err) < 0)
+    child_fail(c, &err);
+  /* With the host's privileges, before the user namespace: as the init did them as root
+   * (raising a hard rlimit or lowering oomScoreAdj needs them). */
+  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, 0, &err) < 0 ||
+      sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0)
+    child_fail(c, &err);
+  /* Into the container's cgroup while the host's cgroupfs is still in view and before its
+   * cgroup namespace (rooted there) is joined; on cgroup2 clone3 put us there already. */
+  if (c->cg && cgroup_enter(c->cg, 0, &err) < 0)
+    child_fail(c, &err);
+  joiner_close_host_fds(c);
+  /* the listener's state names the process by its host pid, which only we learn */
+  if (c->seccomp_sock >= 0 && pipe2(hostpid, O_CLOEXEC) < 0) {
+    veil_fail(&err, errno, "pipe");
+    child_fail(c, &err);
+  }
+  if (c->ns_flags && setns(c->init_pidfd, c->ns_flags) < 0) {
+    veil_fail(&err, errno, "join the container's namespaces");
+    child_fail(c, &err);
+  }
+  /* setns(mnt) put us at the top of that namespace's root; the init's own root is the one that
+   * counts (--no-pivot chroots it; so can a container process that holds CAP_SYS_CHROOT). */
+  if (fchdir(c->rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+    veil_fail(&err, errno, "enter the container's root");
+    child_fail(c, &err);
+  }
+  close(c->rootfd);
+  close(c->init_pidfd);
+  pid_t pid = spawn_clone3(CLONE_PARENT, NULL, -1);
+  if (pid < 0) {
+    veil_fail(&err, errno, "fork the process into the container");
+    child_fail(c, &err);
+  }
+  if (pid > 0) {
+    int32_t v = (int32_t)pid;
+    if (hostpid[1] >= 0)
+      veil_write_all(hostpid[1], &v, sizeof(v));
+    _exit(veil_write_all(c->pid_fd, &v, sizeof(v)) < 0 ? 126 : 0);
+  }
+  close(c->pid_fd);
+  if (hostpid[0] >= 0) {
+    int32_t v = 0;
+    close(hostpid[1]);
+    if (read(hostpid[0], &v, sizeof(v)) == (ssize_t)sizeof(v))
+      c->host_pid = (pid_t)v;
+    close(hostpid[0]);
+  }
 }
 
 __attribute__((noreturn)) static void exec_child_run(exec_child *c)
@@ -340,34 +417,9 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  /* Until execve (which resets it) this process is veil: not dumpable, the container cannot
-   * ptrace it or open its /proc/PID/exe (CVE-2019-5736). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (p->exec_cpu_affinity && sched_set_cpu_affinity("process.execCPUAffinity.initial",
-                                                     p->exec_cpu_affinity->initial, &err) < 0)
-    child_fail(c, &err);
-  /* With the host's privileges, before the user namespace: as the init did them as root
-   * (raising a hard rlimit or lowering oomScoreAdj needs them). */
-  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, 0, &err) < 0 ||
-      sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0)
-    child_fail(c, &err);
-  c->host_pid = host_pid_of_self();
-  /* Into the container's cgroup while the host's cgroupfs is still in view and before its
-   * cgroup namespace (rooted there) is joined; on cgroup2 clone3 put us there already. */
-  if (c->cg && cgroup_enter(c->cg, 0, &err) < 0)
-    child_fail(c, &err);
-  if (c->ns_flags && setns(c->init_pidfd, c->ns_flags) < 0) {
-    veil_fail(&err, errno, "join the container's namespaces");
-    child_fail(c, &err);
-  }
-  /* setns(mnt) put us at the top of that namespace's root; the init's own root is the one that
-   * counts (--no-pivot chroots it; so can a container process that holds CAP_SYS_CHROOT). */
-  if (fchdir(c->rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-    veil_fail(&err, errno, "enter the container's root");
-    child_fail(c, &err);
-  }
-  close(c->rootfd);
-  close(c->init_pidfd);
+  joiner_run(c);
+  /* veil exec is our parent now: the joiner's death must not take us with it */
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (setsid() < 0) {
     veil_fail(&err, errno, "setsid");
     child_fail(c, &err);
@@ -418,7 +470,8 @@ static int read_exec_result(int fd, pid_t pid, veil_error *err)
   if (got == 0)
     return 0;
   buf[got] = '\0';
-  waitpid(pid, NULL, 0);
+  if (pid > 0)
+    waitpid(pid, NULL, 0);
   return veil_fail(err, 0, "%s", buf);
 }
 
@@ -465,7 +518,7 @@ static int wait_process(pid_t pid, int pidfd, int sfd, int master, int *status, 
 
 typedef struct exec_run {
   int rootfd, dirfd, init_pidfd, pidfd, proc_rootfd, console_fd, relay_sock, master, sfd;
-  int errpipe[2];
+  int errpipe[2], pidpipe[2];
   int seccomp_sock;
   void *seccomp_filter;
   veil_state_file *s;
@@ -475,9 +528,9 @@ typedef struct exec_run {
 
 static void exec_run_release(exec_run *r)
 {
-  int *fds[] = {&r->rootfd,      &r->dirfd,      &r->init_pidfd, &r->pidfd,
-                &r->proc_rootfd, &r->console_fd, &r->relay_sock, &r->master,
-                &r->sfd,         &r->errpipe[0], &r->errpipe[1], &r->seccomp_sock};
+  int *fds[] = {&r->rootfd,     &r->dirfd,      &r->init_pidfd, &r->pidfd,       &r->proc_rootfd,
+                &r->console_fd, &r->relay_sock, &r->master,     &r->sfd,         &r->errpipe[0],
+                &r->errpipe[1], &r->pidpipe[0], &r->pidpipe[1], &r->seccomp_sock};
 
   for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
     veil_closep(fds[i]);
@@ -525,13 +578,13 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
                 .master = -1,
                 .sfd = -1,
                 .errpipe = {-1, -1},
+                .pidpipe = {-1, -1},
                 .seccomp_sock = -1};
   sigset_t all, old;
   bool blocked = false, ns_gone = false;
   _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
-  cleanup_close int own_pidns = -1, own_timens = -1;
   int ns_flags = 0, rc = -1;
-  pid_t pid = -1;
+  pid_t pid = -1, joiner = -1;
   char path[64];
 
   *status = 0;
@@ -581,7 +634,7 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
       r.console_fd = sp[1];
     }
   }
-  if (pipe2(r.errpipe, O_CLOEXEC) < 0) {
+  if (pipe2(r.errpipe, O_CLOEXEC) < 0 || pipe2(r.pidpipe, O_CLOEXEC) < 0) {
     veil_fail(err, errno, "pipe");
     goto out;
   }
@@ -591,17 +644,6 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   for (size_t i = 0; i < o->cgroups_len; i++)
     if (cgroup_descend(cg, o->cgroups[i], err) < 0)
       goto out;
-  /* pid and time namespaces are for children: joined here, the clone3 below creates the process
-   * in them.  veil itself stays where it is. */
-  int for_children = ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
-  /* ... and are left right after the clone, so nothing veil starts later (a sanitizer's thread,
-   * say) lands in the container by accident */
-  own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-  own_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-  if (for_children && setns(r.init_pidfd, for_children) < 0) {
-    veil_fail(err, errno, "join the container's pid and time namespaces");
-    goto out;
-  }
   /* Signals that arrive from now on are forwarded once the process runs. */
   if (!o->detach) {
     sigfillset(&all);
@@ -612,18 +654,15 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     sigprocmask(SIG_BLOCK, &all, &old);
     blocked = true;
   }
-  pid = spawn_clone3(0, &r.pidfd, cgroup_v2_dirfd(cg));
-  int clone_errno = errno;
-  if (pid == 0) {
-    close(r.errpipe[0]);
-    if (r.relay_sock >= 0)
-      close(r.relay_sock);
+  joiner = spawn_clone3(0, NULL, cgroup_v2_dirfd(cg));
+  if (joiner == 0) {
     exec_child c = {.p = r.p,
                     .init_pidfd = r.init_pidfd,
-                    .ns_flags = ns_flags & ~for_children,
+                    .ns_flags = ns_flags,
                     .rootfd = r.proc_rootfd,
                     .console_fd = r.console_fd,
                     .err_fd = r.errpipe[1],
+                    .pid_fd = r.pidpipe[1],
                     .preserve_fds = o->preserve_fds,
                     .seccomp_filter = r.seccomp_filter,
                     .seccomp_sock = r.seccomp_sock,
@@ -632,18 +671,34 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
                     .cg = cg};
     exec_child_run(&c);
   }
-  if ((for_children & CLONE_NEWPID) && own_pidns >= 0)
-    setns(own_pidns, CLONE_NEWPID);
-  if ((for_children & CLONE_NEWTIME) && own_timens >= 0)
-    setns(own_timens, CLONE_NEWTIME);
-  if (pid < 0) {
-    veil_fail(err, clone_errno, "clone3 into container \"%s\"", id);
+  if (joiner < 0) {
+    veil_fail(err, errno, "clone3 for container \"%s\"", id);
     goto out;
   }
   veil_closep(&r.errpipe[1]);
+  veil_closep(&r.pidpipe[1]);
   veil_closep(&r.console_fd);
+  /* the joiner's last words: the process's pid, or nothing when it failed before the fork */
+  int32_t forked = 0;
+  ssize_t n;
+  while ((n = read(r.pidpipe[0], &forked, sizeof(forked))) < 0 && errno == EINTR)
+    ;
+  waitpid(joiner, NULL, 0);
+  joiner = -1;
+  if (n == (ssize_t)sizeof(forked) && forked > 0) {
+    pid = (pid_t)forked;
+    /* our own unreaped child (CLONE_PARENT): the pid cannot have been reused */
+    if ((r.pidfd = veil_pidfd_open(pid)) < 0) {
+      veil_fail(err, errno, "pidfd_open %d", (int)pid);
+      goto out;
+    }
+  }
   if (read_exec_result(r.errpipe[0], pid, err) < 0) {
     pid = -1;
+    goto out;
+  }
+  if (pid <= 0) {
+    veil_fail(err, 0, "exec in container \"%s\": the process was not forked", id);
     goto out;
   }
   if (r.relay_sock >= 0 && (r.master = terminal_recv_fd(r.relay_sock, err)) < 0)
@@ -681,6 +736,10 @@ out:
    * which step noticed. */
   if (rc < 0 && pid <= 0 && r.init_pidfd >= 0 && (init_exited(r.init_pidfd) || ns_gone)) {
     veil_fail(err, 0, "cannot exec in container \"%s\": container is stopped", id);
+  }
+  if (joiner > 0) {
+    kill(joiner, SIGKILL);
+    waitpid(joiner, NULL, 0);
   }
   if (pid > 0) {
     /* set up but not reported: it must not run on unsupervised */
