@@ -322,11 +322,6 @@ static int child_seccomp(exec_child *c, bool late, veil_error *err)
                                  err);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
-}
-
 /* The joiner, once in the container's cgroups: everything veil had open goes (the state root and
  * directory, cgroup directories, the log, what the caller leaked) but what the process needs. */
 static void joiner_close_host_fds(exec_child *c)
@@ -335,15 +330,7 @@ static void joiner_close_host_fds(exec_child *c)
   int from = 3 + c->preserve_fds;
 
   veil_log_detach();
-  qsort(keep, ARRAY_SIZE(keep), sizeof(int), cmp_int);
-  for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
-    if (keep[i] < from)
-      continue;
-    if (keep[i] > from)
-      syscall(SYS_close_range, from, keep[i] - 1, 0);
-    from = keep[i] + 1;
-  }
-  syscall(SYS_close_range, from, ~0U, 0);
+  veil_close_fds_except(from, keep, ARRAY_SIZE(keep));
 }
 
 /* In the host's pid namespace, invisible to the container: the host-side settings, which the

@@ -263,11 +263,6 @@ static int wait_for_start(init_ctx *c, veil_error *err)
   return fd;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
-}
-
 /* clone3 without exec hands the init every fd of veil's: the state root, the container's state
  * directory (and its flock), cgroup directories, the log, whatever the caller leaked.  Anything
  * sharing the pid namespace could reach them through /proc/1/fd (CVE-2024-21626), so only what
@@ -283,15 +278,7 @@ static void close_host_fds(init_ctx *c)
   keep[n++] = c->seccomp_sock;
   for (size_t i = 0; i < c->ns.n_join; i++)
     keep[n++] = c->ns.join[i].fd;
-  qsort(keep, (size_t)n, sizeof(int), cmp_int);
-  for (int i = 0; i < n; i++) {
-    if (keep[i] < from)
-      continue;
-    if (keep[i] > from)
-      syscall(SYS_close_range, from, keep[i] - 1, 0);
-    from = keep[i] + 1;
-  }
-  syscall(SYS_close_range, from, ~0U, 0);
+  veil_close_fds_except(from, keep, (size_t)n);
 }
 
 void container_init(init_ctx *c)

@@ -7,9 +7,11 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 void veil_strv_free(char **v)
@@ -212,4 +214,22 @@ ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd)
     if (n >= 0 || errno != EINTR)
       return n;
   }
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+void veil_close_fds_except(int from, int *keep, size_t n)
+{
+  qsort(keep, n, sizeof(int), cmp_int);
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < from)
+      continue;
+    if (keep[i] > from)
+      syscall(SYS_close_range, from, keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
 }

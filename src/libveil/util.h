@@ -65,6 +65,9 @@ int veil_write_file_at(int dirfd, const char *path, const char *data, size_t len
 int veil_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
                            veil_error *err);
 int veil_write_all(int fd, const void *buf, size_t len);
+/* Closes every fd from FROM up, except the N in KEEP (any order, -1 entries ignored; KEEP is
+ * sorted in place). */
+void veil_close_fds_except(int from, int *keep, size_t n);
 /* One sendmsg of buf on a unix socket, with fd attached by SCM_RIGHTS when fd >= 0; retries
  * EINTR, never raises SIGPIPE.  Returns the bytes sent or -1 with errno. */
 ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd);
