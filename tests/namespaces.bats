@@ -265,6 +265,17 @@ mnt_holder() {
 	[ "$(cat "/proc/$holder/mountinfo")" = "$before" ]
 }
 
+@test "namespaces: joining the runtime's own mount namespace is refused" {
+	add_ns mount /proc/self/ns/mnt
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "linux.namespaces: mount: /proc/self/ns/mnt is the runtime's own mount namespace"
+	assert_no_leftovers
+	# (other runs on this host mount things meanwhile: look for ours only)
+	! grep -qF "$BUNDLE" /proc/self/mountinfo
+}
+
 @test "namespaces: join a uts namespace by path" {
 	join_ns_case uts
 }
