@@ -106,3 +106,123 @@ add_device() {
 	assert_contains "$stderr" "linux.devices[0]"
 	assert_no_leftovers
 }
+
+# ---------------------------------------------------------------------------
+# device cgroup: a node in linux.devices grants nothing by itself
+
+# The /dev/kmsg attack: the config gives the node (linux.devices) but its
+# rules deny every device.  The container only opens it (for writing, then
+# reading; "true", not ":", whose failed redirection would end the shell) and
+# never writes: even a runtime that lets the open through leaves the host's
+# kernel log alone.  A node it makes itself (mknod is
+# allowed for any device) opens no better.
+kmsg_attack_config() {
+	add_device '{"path":"/dev/kmsg","type":"c","major":1,"minor":11,"fileMode":438}'
+	cfg '.linux.resources.devices = [{allow: false, access: "rwm"}]'
+	set_args sh -c 'exec 2>&1
+		true >/dev/null && echo NULL-OK
+		if true >/dev/kmsg; then echo KMSG-W-OPENED; else echo KMSG-W-DENIED; fi
+		if true </dev/kmsg; then echo KMSG-R-OPENED; else echo KMSG-R-DENIED; fi
+		mknod /tmp/kmsg2 c 1 11 && if true >/tmp/kmsg2; then echo MKNOD-OPENED; else echo MKNOD-DENIED; fi'
+	add_cap CAP_MKNOD
+}
+
+# add_cap CAP: CAP in every capability set of the process.
+add_cap() {
+	cfg '.process.capabilities |= with_entries(.value += [$c])' --arg c "$1"
+}
+
+assert_kmsg_denied() {
+	assert_contains "$stdout" NULL-OK
+	assert_contains "$stdout" KMSG-W-DENIED
+	assert_contains "$stdout" KMSG-R-DENIED
+	assert_contains "$stdout" MKNOD-DENIED
+	assert_contains "$stdout" "/dev/kmsg: Operation not permitted"
+	[[ $stdout != *OPENED* ]]
+}
+
+# v1_devices_list PID: the sorted devices.list of PID's v1 devices cgroup.
+v1_devices_list() {
+	local path mnt
+	path=$(awk -F: '$2 == "devices" { print $3 }' "/proc/$1/cgroup")
+	mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)devices(,|$)/ { print $2; exit }' /proc/self/mounts)
+	sort "$mnt$path/devices.list"
+}
+
+have_v1_devices() {
+	awk '$3 == "cgroup" && $4 ~ /(^|,)devices(,|$)/ { f = 1 } END { exit !f }' /proc/self/mounts
+}
+
+@test "devices: v1: a node in linux.devices denied by the rules cannot be opened (/dev/kmsg)" {
+	have_v1_devices || skip "no v1 devices hierarchy on this host"
+	kmsg_attack_config
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	assert_kmsg_denied
+}
+
+@test "devices: v2 (BPF): a node in linux.devices denied by the rules cannot be opened (/dev/kmsg)" {
+	kmsg_attack_config
+	run_in_cgroup2 "$BATS_TEST_TMPDIR/root2"
+	[ "$status" -eq 0 ]
+	assert_kmsg_denied
+}
+
+@test "devices: v1: with no rules in the config the default set still applies (/dev/kmsg)" {
+	have_v1_devices || skip "no v1 devices hierarchy on this host"
+	kmsg_attack_config
+	cfg 'del(.linux.resources)'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	assert_kmsg_denied
+}
+
+# runc's container is removed here and, should the test fail first, in teardown.
+teardown() {
+	local rroot id
+	if [ -f "$BATS_TEST_TMPDIR/runc-root" ]; then
+		rroot=$(cat "$BATS_TEST_TMPDIR/runc-root")
+		for id in $(runc --root "$rroot" list -q 2>/dev/null); do
+			runc --root "$rroot" delete -f "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	common_teardown
+}
+
+# devices_list_like_runc: the same bundle under runc and veil, their v1
+# devices.list compared; veil's is left in $DEVICES_LIST.
+devices_list_like_runc() {
+	local rroot=$BATS_TEST_TMPDIR/runc theirs mine
+	command -v runc >/dev/null || skip "runc is not installed"
+	echo "$rroot" >"$BATS_TEST_TMPDIR/runc-root"
+	runc --root "$rroot" run -d --bundle "$BUNDLE" "$ID-runc" </dev/null >/dev/null 2>&1 3>&-
+	theirs=$(v1_devices_list "$(runc --root "$rroot" state "$ID-runc" | jq .pid)")
+	runc --root "$rroot" delete -f "$ID-runc"
+	start_container
+	mine=$(v1_devices_list "$(ctr_pid)")
+	if [ "$mine" != "$theirs" ]; then
+		diff <(echo "$theirs") <(echo "$mine") | sed 's/^/# runc < > veil: /' >&2
+		return 1
+	fi
+	DEVICES_LIST=$mine
+	[ -n "$mine" ]
+}
+
+@test "devices: v1 devices.list is runc's for a node in linux.devices and deny-all rules" {
+	have_v1_devices || skip "no v1 devices hierarchy on this host"
+	add_device '{"path":"/dev/kmsg","type":"c","major":1,"minor":11}'
+	cfg '.linux.resources.devices = [{allow: false, access: "rwm"}]'
+	devices_list_like_runc
+	grep -qx 'c 1:3 rwm' <<<"$DEVICES_LIST"
+	! grep -q '1:11' <<<"$DEVICES_LIST"
+}
+
+@test "devices: v1 devices.list is runc's with rules that allow a device and no resources at all" {
+	have_v1_devices || skip "no v1 devices hierarchy on this host"
+	add_device '{"path":"/dev/kmsg","type":"c","major":1,"minor":11}'
+	cfg '.linux.resources.devices = [{allow: false, access: "rwm"},
+	                                  {allow: true, type: "c", major: 1, minor: 11, access: "r"}]'
+	devices_list_like_runc
+	cfg 'del(.linux.resources)'
+	ID=${ID}b devices_list_like_runc
+}

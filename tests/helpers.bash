@@ -250,6 +250,20 @@ allow_traversal() {
 # ---------------------------------------------------------------------------
 # running veil
 
+# run_in_cgroup2 ROOT: veil run inside a new mount namespace whose /sys/fs/cgroup is a private
+# cgroup2 mount (the host's own layout is untouched).
+run_in_cgroup2() {
+	VRUN_N=$((VRUN_N + 1))
+	status=0
+	unshare -m sh -c 'mount --make-rprivate / && umount -l /sys/fs/cgroup &&
+		mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
+		timeout -k 5 60 "$VEIL" --root "$1" run --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/v2.out" 2>"$BATS_TEST_TMPDIR/v2.err" || status=$?
+	stdout=$(cat "$BATS_TEST_TMPDIR/v2.out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/v2.err")
+	echo "# v2 run -> $status; stdout: $stdout; stderr: $stderr" >&2
+}
+
 # vrun ARG...: run "veil ARG..." with stdin from /dev/null and stdout and
 # stderr in files, not pipes (a container created by it keeps its stdio, and
 # a pipe would keep bats waiting).  Sets $status, $stdout, $stderr, $output

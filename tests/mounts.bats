@@ -412,3 +412,80 @@ lacks_opt() {
 	[ "$(stat -c %u:%g "$src/owned5")" = 5:6 ]
 	assert_no_leftovers
 }
+
+# ---------------------------------------------------------------------------
+# proc and sysfs go on an ordinary directory of the rootfs, never through a
+# symlink (CVE-2019-16884 kin): what the image has there is refused, as runc
+# refuses it ("must be mounted on ordinary directory").
+
+# runc_refuses_too: runc 1.1.5 refuses the same bundle.
+runc_refuses_too() {
+	command -v runc >/dev/null || {
+		echo "# runc is not installed: no comparison" >&3
+		return 0
+	}
+	run --separate-stderr timeout -k 5 30 runc --root "$BATS_TEST_TMPDIR/runc" run \
+		--bundle "$BUNDLE" "$ID-runc" </dev/null 3>&-
+	echo "# runc -> $status: $stderr" >&2
+	[ "$status" -ne 0 ]
+	assert_contains "$stderr" "must be mounted on ordinary directory"
+}
+
+# refused_on DEST INDEX: veil refuses the mount, nothing is left, runc agrees.
+refused_on() {
+	set_args true
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "mounts[$2].destination: $1: must be mounted on an ordinary directory"
+	assert_no_leftovers
+	runc_refuses_too
+}
+
+@test "mounts: /proc a symlink to a directory inside the rootfs is refused" {
+	rm -rf "$BUNDLE/rootfs/proc"
+	mkdir "$BUNDLE/rootfs/bad-proc"
+	ln -s /bad-proc "$BUNDLE/rootfs/proc"
+	refused_on /proc 0
+	[ -z "$(ls -A "$BUNDLE/rootfs/bad-proc")" ]
+	[ -L "$BUNDLE/rootfs/proc" ]
+}
+
+@test "mounts: /proc a symlink to an absolute host path is refused, the host path untouched" {
+	local xyz=$BATS_TEST_TMPDIR/xyz
+	mkdir "$xyz"
+	rm -rf "$BUNDLE/rootfs/proc"
+	ln -s "$xyz" "$BUNDLE/rootfs/proc"
+	refused_on /proc 0
+	[ -z "$(ls -A "$xyz")" ]
+	! grep -qF " $xyz " /proc/self/mountinfo
+	# inside the rootfs the link resolves to a path there: nothing made it
+	[ ! -e "$BUNDLE/rootfs$xyz" ]
+}
+
+@test "mounts: /proc a symlink is refused also when the destination ends in a slash" {
+	rm -rf "$BUNDLE/rootfs/proc"
+	mkdir "$BUNDLE/rootfs/bad-proc"
+	ln -s /bad-proc "$BUNDLE/rootfs/proc"
+	cfg '.mounts[0].destination = "/proc/"'
+	set_args true
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "mounts[0].destination: /proc/: must be mounted on an ordinary directory"
+	assert_no_leftovers
+	[ -z "$(ls -A "$BUNDLE/rootfs/bad-proc")" ]
+}
+
+@test "mounts: /proc a regular file is refused" {
+	rm -rf "$BUNDLE/rootfs/proc"
+	echo image >"$BUNDLE/rootfs/proc"
+	refused_on /proc 0
+	[ "$(cat "$BUNDLE/rootfs/proc")" = image ]
+}
+
+@test "mounts: /sys a symlink is refused too" {
+	rm -rf "$BUNDLE/rootfs/sys"
+	mkdir "$BUNDLE/rootfs/bad-sys"
+	ln -s bad-sys "$BUNDLE/rootfs/sys"
+	refused_on /sys 5
+}

@@ -159,6 +159,123 @@ join_ns_case() {
 	join_ns_case mount
 }
 
+# joined_mnt_root_case HOLDER [CREATE-FLAG...]: a container joining the mount
+# namespace of HOLDER (made by unshare, a copy of the host's) still runs on
+# its bundle's rootfs, and the namespace it joined keeps its root and every
+# mount it had, unchanged (the container may only add its own under its
+# rootfs).
+joined_mnt_root_case() {
+	local holder=$1 before after gone added rootfs=$BUNDLE/rootfs
+	shift
+	touch "$rootfs/rootfs-$MARK"
+	add_ns mount "/proc/$holder/ns/mnt"
+	before=$(cat "/proc/$holder/mountinfo")
+	set_args sh -c 'ls /; readlink /proc/self/ns/mnt'
+	vrun run --bundle "$BUNDLE" "$@" "$ID"
+	[ "$status" -eq 0 ]
+	# the bundle's rootfs has the marker; the host's / has /usr, it has not
+	assert_contains "$stdout" "rootfs-$MARK"
+	if grep -qx usr <<<"$stdout"; then
+		echo "the container's / is the host's" >&2
+		return 1
+	fi
+	# placed in the namespace it asked for
+	[ "${lines[-1]}" = "$(ns_of "$holder" mount)" ]
+	# the holder still runs on the host's root
+	[ -d "/proc/$holder/root/usr" ]
+	[ ! -e "/proc/$holder/root/rootfs-$MARK" ]
+	after=$(cat "/proc/$holder/mountinfo")
+	gone=$(comm -23 <(sort <<<"$before") <(sort <<<"$after"))
+	if [ -n "$gone" ]; then
+		printf 'mounts of the joined namespace changed or gone:\n%s\n' "$gone" >&2
+		return 1
+	fi
+	added=$(comm -13 <(sort <<<"$before") <(sort <<<"$after") |
+		awk -v r="$rootfs" '$5 != r && index($5, r "/") != 1')
+	if [ -n "$added" ]; then
+		printf 'mounts added outside the rootfs:\n%s\n' "$added" >&2
+		return 1
+	fi
+}
+
+# mnt_holder: a process in a new mount namespace (made by unshare).
+mnt_holder() {
+	local upid
+	unshare --mount sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	upid=$!
+	track_pid "$upid"
+	wait_for_ns_change "$upid" mount
+	echo "$upid"
+}
+
+@test "namespaces: a joined mount namespace still runs on the bundle's rootfs" {
+	joined_mnt_root_case "$(mnt_holder)"
+}
+
+@test "namespaces: a joined mount namespace with --no-pivot runs on the bundle's rootfs" {
+	joined_mnt_root_case "$(mnt_holder)" --no-pivot
+}
+
+@test "namespaces: joined user and mount namespaces run on the bundle's rootfs" {
+	local holder
+	# the holder's mount namespace belongs to its user namespace, which maps
+	# like userns_config does: 0-65535 -> 100000-165535
+	unshare --user --mount sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	track_pid "$holder"
+	wait_for_ns_change "$holder" mount
+	echo "0 100000 65536" >"/proc/$holder/uid_map"
+	echo "0 100000 65536" >"/proc/$holder/gid_map"
+	add_ns user "/proc/$holder/ns/user"
+	userns_config
+	joined_mnt_root_case "$holder"
+	[ "$(ns_of "$holder" user)" != "$(host_ns user)" ]
+}
+
+@test "namespaces: a joined mount namespace whose rootfs mount is shared is refused, unchanged" {
+	local holder before
+	# every mount shared: a bind of the rootfs would spread to the peers
+	# (runc makes the whole namespace a slave instead)
+	unshare --mount --propagation shared sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	track_pid "$holder"
+	wait_for_ns_change "$holder" mount
+	add_ns mount "/proc/$holder/ns/mnt"
+	before=$(cat "/proc/$holder/mountinfo")
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "root.path: $BUNDLE/rootfs is on a shared mount"
+	assert_no_leftovers
+	[ "$(cat "/proc/$holder/mountinfo")" = "$before" ]
+}
+
+@test "namespaces: a failed setup in a joined mount namespace takes its mounts back out" {
+	local holder before
+	holder=$(mnt_holder)
+	add_ns mount "/proc/$holder/ns/mnt"
+	# /proc and /dev are mounted by then; the bad entry comes last
+	cfg '.mounts += [{destination: "/mnt", type: "no-such-fs", source: "none"}]'
+	before=$(cat "/proc/$holder/mountinfo")
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "no-such-fs"
+	assert_no_leftovers
+	[ "$(cat "/proc/$holder/mountinfo")" = "$before" ]
+}
+
+@test "namespaces: joining the runtime's own mount namespace is refused" {
+	add_ns mount /proc/self/ns/mnt
+	vrun create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "linux.namespaces: mount: /proc/self/ns/mnt is the runtime's own mount namespace"
+	assert_no_leftovers
+	# (other runs on this host mount things meanwhile: look for ours only)
+	! grep -qF "$BUNDLE" /proc/self/mountinfo
+}
+
 @test "namespaces: join a uts namespace by path" {
 	join_ns_case uts
 }

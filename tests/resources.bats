@@ -289,9 +289,8 @@ blkio_weight_file() {
 	assert_no_leftovers
 }
 
-# device rules: /dev/kmsg (c 1:11) is not one of the devices every container gets.  It is
-# bound from the host rather than listed in linux.devices: a device the config lists is
-# allowed by the device cgroup as well (runc does the same), which would hide the rules.
+# device rules: /dev/kmsg (c 1:11) is not one of the devices every container gets, bound from
+# the host.
 kmsg_config() {
 	cfg '.mounts += [{destination: "/dev/kmsg", type: "bind", source: "/dev/kmsg", options: ["bind"]}]'
 	set_args sh -c 'cat /dev/null && echo NULL-OK; if echo x >/dev/kmsg; then echo KMSG-OK; else echo KMSG-DENIED; fi'
@@ -322,20 +321,6 @@ kmsg_config() {
 	grep -qx 'c 1:11 r' "$f"
 	grep -qx 'c 1:3 rwm' "$f"
 	! grep -qx 'a \*:\* rwm' "$f"
-}
-
-# run_in_cgroup2 ROOT: veil run inside a new mount namespace whose /sys/fs/cgroup is a private
-# cgroup2 mount (the host's own layout is untouched).
-run_in_cgroup2() {
-	VRUN_N=$((VRUN_N + 1))
-	status=0
-	unshare -m sh -c 'mount --make-rprivate / && umount -l /sys/fs/cgroup &&
-		mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
-		timeout -k 5 60 "$VEIL" --root "$1" run --bundle "$BUNDLE" "$ID" \
-		</dev/null >"$BATS_TEST_TMPDIR/v2.out" 2>"$BATS_TEST_TMPDIR/v2.err" || status=$?
-	stdout=$(cat "$BATS_TEST_TMPDIR/v2.out")
-	stderr=$(cat "$BATS_TEST_TMPDIR/v2.err")
-	echo "# v2 run -> $status; stdout: $stdout; stderr: $stderr" >&2
 }
 
 @test "resources: v2 devices (BPF): a denied device gets EPERM, an allowed one opens" {

@@ -242,36 +242,17 @@ int cgroup_resources_apply(const cgroup_handle *h, const oci_resources *r, veil_
 
 int cgroup_resources_apply_linux(const cgroup_handle *h, const oci_linux *l, veil_error *err)
 {
-  cleanup_free oci_device_cgroup *devs = NULL;
-  oci_resources r;
-  size_t n = 0;
+  /* non-NULL with no entries: "rules given, none of them" */
+  static const oci_device_cgroup no_rules[1];
+  oci_resources r = {0};
 
-  if (!l || !l->resources)
-    return 0;
-  r = *l->resources;
-  /* the nodes of linux.devices are usable in the container (runc does the same): an allow rule
-   * each, after the config's own rules */
-  if (r.devices && l->devices_len) {
-    devs = calloc(r.devices_len + l->devices_len, sizeof(*devs));
-    if (!devs)
-      return veil_fail(err, ENOMEM, "linux.resources.devices");
-    if (r.devices_len)
-      memcpy(devs, r.devices, r.devices_len * sizeof(*devs));
-    n = r.devices_len;
-    for (size_t i = 0; i < l->devices_len; i++) {
-      const oci_device *d = &l->devices[i];
-      if (!d->type || (d->type[0] != 'c' && d->type[0] != 'u' && d->type[0] != 'b'))
-        continue; /* fifos are not device nodes to the device controller */
-      devs[n++] = (oci_device_cgroup){.allow = true,
-                                      .type = (char *)(d->type[0] == 'b' ? "b" : "c"),
-                                      .major = d->major,
-                                      .has_major = true,
-                                      .minor = d->minor,
-                                      .has_minor = true,
-                                      .access = (char *)"rwm"};
-    }
-    r.devices = devs;
-    r.devices_len = n;
-  }
+  if (l && l->resources)
+    r = *l->resources;
+  /* As runc: a container may use the devices linux.resources.devices allows plus the default
+   * set and no other, also when the config gives no rules.  A node in linux.devices grants
+   * nothing by itself (a /dev/kmsg node would reach the host's kernel log).  A v1 host without
+   * a devices hierarchy has nothing to enforce the default with. */
+  if (!r.devices && (cgroup_handle_layout(h) == CGROUP_V2 || cgroup_path(h, "devices")))
+    r.devices = (oci_device_cgroup *)no_rules;
   return cgroup_resources_apply(h, &r, err);
 }

@@ -48,8 +48,8 @@ unsigned long long cgroup_blkio_to_io_weight(unsigned long long weight);
  * have and the unified directory takes the controllers enabled only there (hugetlb here). */
 int cgroup_resources_apply(const cgroup_handle *h, const oci_resources *r, veil_error *err);
 
-/* The same for a config's linux section: linux.resources, with the nodes of linux.devices
- * allowed as runc allows them.  What container create calls. */
+/* The same for a config's linux section: linux.resources, and the device rules always (the
+ * default set when the config has none).  What container create calls. */
 int cgroup_resources_apply_linux(const cgroup_handle *h, const oci_linux *l, veil_error *err);
 
 /* v2 device control: loads a BPF_PROG_TYPE_CGROUP_DEVICE program for the rules and attaches it

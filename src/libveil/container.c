@@ -98,6 +98,26 @@ static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out,
   return *out ? 0 : veil_fail(err, ENOMEM, "root.path");
 }
 
+/* The container's rootfs and mounts are made in a joined mount namespace and stay there: in
+ * the runtime's own (the host's) they would be left on the host. */
+static int refuse_own_mount_ns(const ns_plan *ns, veil_error *err)
+{
+  struct stat mine, theirs;
+
+  for (size_t i = 0; i < ns->n_join; i++) {
+    if (ns->join[i].flag != CLONE_NEWNS)
+      continue;
+    if (stat("/proc/self/ns/mnt", &mine) < 0 || fstat(ns->join[i].fd, &theirs) < 0)
+      return veil_fail(err, errno, "linux.namespaces: mount: compare %s", ns->join[i].path);
+    if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
+      return veil_fail(err, 0,
+                       "config.json: linux.namespaces: mount: %s is the runtime's own mount "
+                       "namespace: the container's mounts would be left on the host",
+                       ns->join[i].path);
+  }
+  return 0;
+}
+
 /* What can be refused before anything exists: the error names the field. */
 static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_create_opts *o,
                            veil_error *err)
@@ -113,6 +133,8 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
                      p->cwd ? p->cwd : "");
   if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS))
     return veil_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+  if (refuse_own_mount_ns(ns, err) < 0)
+    return -1;
   /* as runc: a uts namespace of the container's own, new or joined, takes the names */
   bool uts = ns_plan_new(ns, CLONE_NEWUTS) || ns_plan_joins(ns, CLONE_NEWUTS);
   if (cfg->hostname && *cfg->hostname && !uts)

@@ -169,14 +169,10 @@ static void close_idmap_trees(init_ctx *c)
   c->idmap_trees = NULL;
 }
 
-static int build_rootfs(init_ctx *c, veil_error *err)
+static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err)
 {
-  cleanup_close int rootfd = -1;
   mount_ctx mctx;
 
-  rootfd = rootfs_prepare(c->rootfs, err);
-  if (rootfd < 0)
-    return -1;
   memset(&mctx, 0, sizeof(mctx));
   mctx.rootfd = rootfd;
   mctx.rootfs = c->rootfs;
@@ -192,12 +188,29 @@ static int build_rootfs(init_ctx *c, veil_error *err)
     return -1;
   if (run_create_hooks(c, err) < 0)
     return -1;
-  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, err) < 0)
+  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, joined, err) < 0)
     return -1;
   /* the container's own /proc/sys, before readonlyPaths makes it read-only */
   if (sysctl_apply(c->cfg->linux, err) < 0)
     return -1;
   return rootfs_finish(c->cfg, err);
+}
+
+/* New or joined, the mount namespace gets the bundle's rootfs: the container's root is always
+ * root.path. */
+static int build_rootfs(init_ctx *c, veil_error *err)
+{
+  bool joined = ns_plan_joins(&c->ns, CLONE_NEWNS);
+  cleanup_close int rootfd = rootfs_prepare(c->rootfs, joined, err);
+
+  if (rootfd < 0)
+    return -1;
+  if (populate_rootfs(c, rootfd, joined, err) < 0) {
+    if (joined)
+      rootfs_abandon_joined(rootfd);
+    return -1;
+  }
+  return 0;
 }
 
 /* Waits for SYNC_GO; before it, the parent may send the idmapped trees it made for us
@@ -314,13 +327,8 @@ void container_init(init_ctx *c)
     veil_fail(&err, errno, "join a new session keyring"), init_fail(c, &err);
   if (process_set_rlimits(p, &err) < 0)
     init_fail(c, &err);
-  if (ns_plan_new(&c->ns, CLONE_NEWNS)) {
-    if (build_rootfs(c, &err) < 0)
-      init_fail(c, &err);
-  } else if (set_names(c->cfg, &err) < 0 || run_create_hooks(c, &err) < 0 ||
-             sysctl_apply(c->cfg->linux, &err) < 0) {
+  if (build_rootfs(c, &err) < 0)
     init_fail(c, &err);
-  }
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
   if (p->terminal && terminal_setup(p, c->console_fd, true, &err) < 0)

@@ -301,6 +301,48 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   return steal_fd(&parent);
 }
 
+/* proc and sysfs go on an ordinary directory of the rootfs, never through a symlink: a /proc
+ * that the image points elsewhere would put the container's procfs, and all that later reads or
+ * writes it, where the image chose (CVE-2019-16884 kin).  As runc, what is there must be a
+ * directory; missing, one is made.  Returns the O_PATH fd of that directory. */
+static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
+{
+  cleanup_free char *path = strdup(dest);
+  cleanup_close int fd = -1;
+  struct stat st;
+  size_t n;
+
+  if (!path)
+    return veil_fail(err, ENOMEM, "%s", dest);
+  /* a trailing slash would make the kernel follow a final symlink */
+  n = strlen(path);
+  while (n > 1 && path[n - 1] == '/')
+    path[--n] = '\0';
+  const char *last = strrchr(path, '/');
+  last = last ? last + 1 : path;
+  if (!strcmp(last, ".") || !strcmp(last, ".."))
+    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not \"%s\"", dest,
+                     last);
+  fd = openat2_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+  if (fd < 0 && errno == ENOENT) {
+    int made = mount_target_open(rootfd, path, true, err);
+    if (made < 0)
+      return -1;
+    close(made);
+    fd = openat2_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+  }
+  if (fd < 0)
+    return veil_fail(err, errno, "open %s inside the rootfs", dest);
+  if (fstat(fd, &st) < 0)
+    return veil_fail(err, errno, "stat %s inside the rootfs", dest);
+  if (!S_ISDIR(st.st_mode))
+    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not on a %s", dest,
+                     S_ISLNK(st.st_mode)   ? "symlink"
+                     : S_ISREG(st.st_mode) ? "regular file"
+                                           : "non-directory");
+  return steal_fd(&fd);
+}
+
 /* Flags a bind remount inside a user namespace must keep, or the kernel refuses it. */
 static unsigned long locked_flags(const char *path)
 {
@@ -705,7 +747,10 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     if (old >= 0 && fstat(old, &st) == 0 && S_ISDIR(st.st_mode))
       keep_mode = st.st_mode & 07777;
   }
-  tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
+  if (!o.bind && !o.remount && (!strcmp(type, "proc") || !strcmp(type, "sysfs")))
+    tfd = ordinary_dir_open(ctx->rootfd, m->destination, err);
+  else
+    tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
   if (tfd < 0) {
     veil_error_prefix(err, "%s.destination", field);
     goto out;

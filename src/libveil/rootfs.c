@@ -12,26 +12,84 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
-int rootfs_prepare(const char *rootfs, veil_error *err)
+/* Is the mount that PATH resolves to in a peer group (mountinfo's optional "shared:N")? */
+static int mount_is_shared(const char *path, bool *shared, veil_error *err)
 {
+  cleanup_free char *table = NULL;
+  struct statx stx;
+  size_t len;
+
+  if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
+    return veil_fail(err, errno, "root.path: stat %s", path);
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    return veil_fail(err, ENOSYS, "root.path: find the mount of %s", path);
+  if (veil_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 64 << 20, &table, &len, err) < 0)
+    return -1;
+  for (char *line = table, *next; line && *line; line = next) {
+    unsigned long long id;
+    if ((next = strchr(line, '\n')))
+      *next++ = '\0';
+    if (sscanf(line, "%llu", &id) != 1 || id != stx.stx_mnt_id)
+      continue;
+    /* the optional fields end at " - " */
+    char *end = strstr(line, " - ");
+    if (end)
+      *end = '\0';
+    *shared = strstr(line, " shared:") != NULL;
+    return 0;
+  }
+  return veil_fail(err, 0, "root.path: the mount of %s is not in /proc/self/mountinfo", path);
+}
+
+int rootfs_prepare(const char *rootfs, bool joined, veil_error *err)
+{
+  bool shared = false;
   int fd;
 
-  /* Nothing done in this mount namespace may reach the host's. */
-  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+  /* Nothing done in a mount namespace of our own may reach the host's.  A joined one is not
+   * ours to change (runc makes all of it a slave): its propagation stays, and the rootfs is
+   * refused where binding it would spread to the namespace's peers. */
+  if (!joined && mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     return veil_fail(err, errno, "make / a slave mount");
+  if (joined && mount_is_shared(rootfs, &shared, err) < 0)
+    return -1;
+  if (shared)
+    return veil_fail(err, 0,
+                     "root.path: %s is on a shared mount of the joined mount namespace: the "
+                     "container's mounts would spread to its peers",
+                     rootfs);
   if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return veil_fail(err, errno, "bind rootfs %s", rootfs);
   fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
+    if (joined)
+      umount2(rootfs, MNT_DETACH);
     return veil_fail(err, errno, "open rootfs %s", rootfs);
+  }
   return fd;
 }
 
-int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, veil_error *err)
+void rootfs_abandon_joined(int rootfd)
+{
+  char path[FD_PATH_SIZE];
+
+  /* the fd names the rootfs bind itself, whatever is stacked on it or wherever / is now */
+  fd_path(path, rootfd);
+  umount2(path, MNT_DETACH);
+}
+
+int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool joined, veil_error *err)
 {
   if (fchdir(rootfd) < 0)
     return veil_fail(err, errno, "chdir %s", rootfs);
-  if (no_pivot) {
+  if (joined) {
+    /* pivot_root would give every process rooted at the namespace's / the container's root
+     * and the lazy unmount would take the namespace's mounts away; a move onto / would put
+     * later joiners (setns follows mounts on the root) into the container.  The rootfs stays
+     * where it is bound and only this process's root changes. */
+    if (chroot(".") < 0)
+      return veil_fail(err, errno, "chroot %s", rootfs);
+  } else if (no_pivot) {
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
       return veil_fail(err, errno, "move %s to /", rootfs);
     if (chroot(".") < 0)
