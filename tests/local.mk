@@ -20,6 +20,8 @@ EXTRA_DIST += \
 	tests/process.bats \
 	tests/terminal.bats \
 	tests/fds.bats \
+	tests/cve.bats \
+	tests/helpers/cve-attack.c \
 	tests/helpers/tools.bash \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \
