@@ -45,11 +45,12 @@ assert_copy_intact() {
 # The attack of the issue, in the container's shell: keep a read-only fd on the init's
 # executable (veil while the container is "created"), then reopen it for writing through
 # /proc/self/fd/4 until that works, bounded (~3 s).  Reports what it got in /tmp/attack.log.
+# (a failed redirection on exec ends a POSIX shell: try it in a subshell first)
 ATTACK_SH='log=/tmp/attack.log
-if exec 4</proc/1/exe; then
+if (exec 4</proc/1/exe) 2>/tmp/attack.err && exec 4</proc/1/exe; then
 	echo "opened /proc/1/exe read-only" >>$log
 else
-	echo "open /proc/1/exe refused" >>$log
+	echo "open /proc/1/exe refused: $(cat /tmp/attack.err)" >>$log
 	echo "done" >>$log
 	exit 0
 fi
@@ -458,16 +459,29 @@ assert_no_escape() {
 			case ${f##*/} in 0 | 1 | 2) continue ;; esac
 			echo "== ls $f/ and $f/../.."; ls -a "$f/" "$f/../.." 2>&1
 		done'
-	# fds 0-2 are the caller's stdio (as with runc); anything else may only be the exec fifo
+	# fds 0-2 are the caller's stdio (as with runc); anything else may only be the exec fifo.
+	# The init is not dumpable: a link the container cannot read shows an empty target.
 	local others
 	others=$(grep -E '^/proc/1/fd/[0-9]+ -> ' <<<"$stdout" | grep -vE '^/proc/1/fd/[012] -> ' |
-		grep -vE -- '-> .*/exec\.fifo$' || true)
+		grep -vE -- '-> (.*/exec\.fifo)?$' || true)
 	if [ -n "$others" ]; then
 		echo "the created init holds more than stdio and the exec fifo:" >&2
 		echo "$others" >&2
 		return 1
 	fi
 	assert_no_escape "$stdout"
+	# and what it holds, seen from the host: stdio and exec.fifo, nothing else
+	local pid fd t
+	pid=$(ctr_pid)
+	for fd in /proc/"$pid"/fd/*; do
+		t=$(readlink "$fd")
+		echo "# init fd ${fd##*/} -> $t" >&2
+		case ${fd##*/} in 0 | 1 | 2) continue ;; esac
+		[[ $t == */"$ID"/exec.fifo ]] || {
+			echo "the created init holds $t" >&2
+			return 1
+		}
+	done
 }
 
 # ---------------------------------------------------------------------------

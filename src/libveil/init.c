@@ -254,20 +254,22 @@ static int wait_for_go(init_ctx *c, sync_msg *m, veil_error *err)
  * container's own procfs, and checks that what it opened is that fifo. */
 static int wait_for_start(init_ctx *c, veil_error *err)
 {
-  cleanup_close int fds = procfs_open_dir("/proc/self/fd", err);
+  int fds = procfs_open_dir("/proc/self/fd", err);
   struct stat want, got;
-  char name[16];
+  char path[64];
 
   if (fds < 0)
     return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
-  snprintf(name, sizeof(name), "%d", c->fifo_fd);
-  int fd = openat(fds, name, O_WRONLY | O_CLOEXEC);
+  /* not held while blocked below: a procfs directory is more than the fifo to hand out */
+  close(fds);
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return veil_fail(err, errno, "open exec.fifo");
   if (fstat(c->fifo_fd, &want) < 0 || fstat(fd, &got) < 0 || want.st_dev != got.st_dev ||
       want.st_ino != got.st_ino) {
     close(fd);
-    return veil_fail(err, 0, "open exec.fifo: /proc/self/fd/%s is not exec.fifo", name);
+    return veil_fail(err, 0, "open exec.fifo: %s is not exec.fifo", path);
   }
   close(c->fifo_fd);
   c->fifo_fd = -1;
