@@ -290,7 +290,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
   dir_made = true;
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
-      cgroup_create(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+      cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
 
   now = veil_now_rfc3339();
@@ -307,6 +307,13 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
       .flags = cgst.flags,
       .flags_len = cgst.flags_len,
   };
+  /* The plan on disk before the first cgroup directory exists (state.h: the intent record). */
+  if (state_write_intent(out->dirfd, &st, err) < 0 || cgroup_make(&cg, err) < 0 ||
+      cgroup_to_state(cg, &cgst, err) < 0)
+    goto out;
+  st.cgroup_paths = cgst.cgroup_paths;
+  st.flags = cgst.flags;
+  st.flags_len = cgst.flags_len;
   if (state_write(out->dirfd, &st, err) < 0 || hooks_save(out->dirfd, cfg, err) < 0)
     goto out;
   if (mkfifoat(out->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(out->dirfd, EXEC_FIFO, 0622, 0) < 0) {
@@ -795,6 +802,31 @@ static bool container_gone(const char *root, const char *id)
   return fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
 }
 
+/* delete --force of a container whose state.json cannot be read: create was killed before it
+ * wrote it, or something else spoilt it.  The intent record names every cgroup directory create
+ * made or was about to make; destroying them kills what is in them, the init too (also one still
+ * blocked on exec.fifo).  Without a record create made no cgroup: only ROOT/ID is left. */
+static int delete_unloadable(int rootfd, int dirfd, const char *id, veil_error *err)
+{
+  veil_state_file *rec = NULL;
+  cgroup_handle *cg = NULL;
+  veil_error why = VEIL_ERROR_INIT;
+  int rc = -1;
+
+  if (state_read_intent(dirfd, &rec, &why) < 0 && why.errnum != ENOENT)
+    veil_warn("container %s: %s: its cgroups cannot be found", id, why.msg);
+  veil_error_clear(&why);
+  if (rec) {
+    if (cgroup_from_state(rec, &cg, err) < 0 || cgroup_destroy(cg, err) < 0)
+      goto out;
+    run_poststop(dirfd, rec);
+  }
+  rc = state_dir_remove(rootfd, id, err);
+out:
+  veil_state_file_free(rec);
+  return rc;
+}
+
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
@@ -803,12 +835,27 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   int rc = -1;
 
   /* As with runc and crun, --force of an id that is already gone succeeds: containerd's runc
-   * v2 shim deletes --force again after every container, Podman after a failed create. */
+   * v2 shim deletes --force again after every container, Podman after a failed create.  A
+   * --force racing another one waits for its lock, then finds the id gone. */
   if (force && container_gone(root, id))
     return 0;
-  dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0)
+  if (veil_validate_id(id, err) < 0)
     return -1;
+  rootfd = state_root_open(root, false, err);
+  if (rootfd < 0 || (dirfd = state_dir_open(rootfd, id, true, err)) < 0) {
+    if (force && container_gone(root, id)) {
+      veil_error_clear(err);
+      return 0;
+    }
+    return rootfd < 0 ? veil_fail(err, 0, "container \"%s\" does not exist", id) : -1;
+  }
+  if (state_read(dirfd, &s, err) < 0) {
+    veil_error_prefix(err, "load container %s", id);
+    if (!force)
+      return veil_error_prefix(err, "cannot delete container \"%s\" without --force", id);
+    veil_error_clear(err);
+    return delete_unloadable(rootfd, dirfd, id, err);
+  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
