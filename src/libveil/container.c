@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -689,7 +690,7 @@ static int open_container(const char *root, const char *id, bool exclusive, int 
     return -1;
   if (state_read(dirfd, s, err) < 0) {
     close(dirfd);
-    return -1;
+    return veil_error_prefix(err, "load container %s", id);
   }
   return dirfd;
 }
@@ -911,15 +912,56 @@ int veil_container_state(const char *root, const char *id, char **json, veil_err
   return 0;
 }
 
+static void info_clear(veil_container_info *e)
+{
+  free(e->id);
+  free(e->bundle);
+  free(e->created);
+  free(e->owner);
+  free(e->error);
+}
+
 void veil_container_info_free(veil_container_info *list, size_t n)
 {
-  for (size_t i = 0; i < n; i++) {
-    free(list[i].id);
-    free(list[i].bundle);
-    free(list[i].created);
-    free(list[i].owner);
-  }
+  for (size_t i = 0; i < n; i++)
+    info_clear(&list[i]);
   free(list);
+}
+
+/* One directory of the state root as a list entry; 1 to leave it out.  One whose state.json
+ * cannot be read is listed as "unknown" with the reason, unless another command holds its lock:
+ * then a create has not written it yet (or a delete is removing the directory). */
+static int list_entry(int cfd, const char *name, veil_container_info *e)
+{
+  veil_state_file *s = NULL;
+  veil_error why = VEIL_ERROR_INIT;
+
+  memset(e, 0, sizeof(*e));
+  if (state_read(cfd, &s, &why) < 0) {
+    veil_error_clear(&why);
+    if (flock(cfd, LOCK_SH | LOCK_NB) < 0)
+      return 1;
+    /* read again under the lock: the create may have finished in between */
+    if (state_read(cfd, &s, &why) < 0) {
+      e->id = strdup(name);
+      e->status = "unknown";
+      e->bundle = strdup("");
+      e->created = strdup("");
+      e->owner = strdup("");
+      e->error = steal_pointer(&why.msg);
+      veil_error_clear(&why);
+      return e->id && e->bundle && e->created && e->owner && e->error ? 0 : -1;
+    }
+  }
+  veil_status status = state_status(cfd, s);
+  e->id = steal_pointer(&s->id);
+  e->pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid;
+  e->status = veil_status_name(status);
+  e->bundle = steal_pointer(&s->bundle);
+  e->created = steal_pointer(&s->created);
+  e->owner = steal_pointer(&s->owner);
+  veil_state_file_free(s);
+  return 0;
 }
 
 int veil_container_list(const char *root, veil_container_info **list, size_t *n, veil_error *err)
@@ -928,7 +970,7 @@ int veil_container_list(const char *root, veil_container_info **list, size_t *n,
   struct dirent *de;
   veil_container_info *out = NULL;
   size_t count = 0, cap = 0;
-  int rootfd;
+  int rootfd, rc = 0;
 
   *list = NULL;
   *n = 0;
@@ -942,36 +984,35 @@ int veil_container_list(const char *root, veil_container_info **list, size_t *n,
   }
   while ((de = readdir(dir))) {
     cleanup_close int cfd = -1;
-    veil_state_file *s = NULL;
-    veil_error ignored = VEIL_ERROR_INIT;
 
     if (de->d_name[0] == '.')
       continue;
     cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (cfd < 0 || state_read(cfd, &s, &ignored) < 0) {
-      veil_error_clear(&ignored);
+    if (cfd < 0)
       continue;
-    }
     if (count == cap) {
-      cap = cap ? cap * 2 : 16;
-      veil_container_info *nl = realloc(out, cap * sizeof(*out));
+      veil_container_info *nl = realloc(out, (cap ? cap * 2 : 16) * sizeof(*out));
       if (!nl) {
-        veil_state_file_free(s);
+        rc = veil_fail(err, ENOMEM, "list");
         break;
       }
       out = nl;
+      cap = cap ? cap * 2 : 16;
     }
-    veil_status status = state_status(cfd, s);
-    out[count].id = steal_pointer(&s->id);
-    out[count].pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid;
-    out[count].status = veil_status_name(status);
-    out[count].bundle = steal_pointer(&s->bundle);
-    out[count].created = steal_pointer(&s->created);
-    out[count].owner = steal_pointer(&s->owner);
-    count++;
-    veil_state_file_free(s);
+    int r = list_entry(cfd, de->d_name, &out[count]);
+    if (r < 0) {
+      info_clear(&out[count]);
+      rc = veil_fail(err, ENOMEM, "list");
+      break;
+    }
+    if (r == 0)
+      count++;
   }
   closedir(dir);
+  if (rc < 0) {
+    veil_container_info_free(out, count);
+    return rc;
+  }
   *list = out;
   *n = count;
   return 0;
