@@ -19,6 +19,8 @@ EXTRA_DIST += \
 	tests/process.bats \
 	tests/terminal.bats \
 	tests/fds.bats \
+	tests/state-integrity.bats \
+	tests/helpers/state-soak \
 	tests/helpers/tools.bash \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \
