@@ -1,5 +1,6 @@
 #include "config.h"
 #include "cli.h"
+#include "log.h"
 #include "oci.h"
 
 #include <stdio.h>
@@ -103,6 +104,10 @@ int cmd_list(const veil_globals *g, int argc, char **argv)
     return 1;
   if (veil_container_list(g->root, &l, &n, &err) < 0)
     return cli_fail(&err);
+  /* runc's words for an entry it cannot load; the entry itself is listed as "unknown" */
+  for (size_t i = 0; i < n; i++)
+    if (l[i].error)
+      veil_warn("load container %s: %s", l[i].id, l[i].error);
   if (quiet)
     for (size_t i = 0; i < n; i++)
       printf("%s\n", l[i].id);

@@ -22,6 +22,8 @@ EXTRA_DIST += \
 	tests/fds.bats \
 	tests/cve.bats \
 	tests/helpers/cve-attack.c \
+	tests/state-integrity.bats \
+	tests/helpers/state-soak \
 	tests/helpers/tools.bash \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \

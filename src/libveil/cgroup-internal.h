@@ -9,14 +9,16 @@ typedef struct cg_dir {
   char *ctrls; /* v1: the hierarchy's controllers, comma-separated ("cpu,cpuacct", "name=systemd");
                   v2: "unified" */
   bool v2;
-  int created; /* trailing path components made by create (0: the directory existed) */
+  int created;    /* trailing path components made by create (0: the directory existed) */
+  size_t mnt_len; /* length of the hierarchy's mount point in path; 0 when read from a state */
 } cg_dir;
 
 struct cgroup_handle {
   cgroup_layout layout;
   cg_dir *dirs;
   size_t n;
-  int v2fd; /* O_PATH fd of the cgroup2 directory, -1 */
+  int v2fd;          /* O_PATH fd of the cgroup2 directory, -1 */
+  bool default_path; /* no linux.cgroupsPath: /veil/ID */
 };
 
 /* file helpers: one write (the kernel takes one value per write), one small read */

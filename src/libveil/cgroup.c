@@ -279,9 +279,10 @@ static char *dir_for(const hierarchy *h, const char *cgpath)
 /* mkdir -p below the mount point; returns how many trailing components were new, -1 on error.
  * A component that vanishes meanwhile (another container's delete removing a shared parent)
  * makes it start over. */
-static int make_dir(const hierarchy *h, const char *dir, veil_error *err)
+static int make_dir(const cg_dir *d, veil_error *err)
 {
-  size_t ml = strlen(h->mnt);
+  const char *dir = d->path;
+  size_t ml = d->mnt_len;
 
   for (int attempt = 0; attempt < 5; attempt++) {
     cleanup_free char *p = strdup(dir);
@@ -296,7 +297,7 @@ static int make_dir(const hierarchy *h, const char *dir, veil_error *err)
       *c = '\0';
       if (mkdir(p, 0755) == 0) {
         made++;
-        if (!h->v2 && list_has(h->ctrls, "cpuset") && cg_v1_init_cpuset(p, err) < 0)
+        if (!d->v2 && list_has(d->ctrls, "cpuset") && cg_v1_init_cpuset(p, err) < 0)
           return -1;
       } else if (errno == ENOENT) {
         retry = true;
@@ -317,7 +318,22 @@ static int make_dir(const hierarchy *h, const char *dir, veil_error *err)
 
 static int rm_dir(const cg_dir *d);
 
-int cgroup_create(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err)
+/* How many trailing components of path below the mount point do not exist yet: what make_dir
+ * will create, unless another container's create makes one of them first. */
+static int missing_components(const char *path, size_t mnt_len)
+{
+  cleanup_free char *p = strdup(path);
+  struct stat st;
+  int n = 0;
+
+  while (p && strlen(p) > mnt_len && stat(p, &st) < 0 && errno == ENOENT) {
+    n++;
+    *strrchr(p, '/') = '\0';
+  }
+  return n;
+}
+
+int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err)
 {
   hierarchy *hs = NULL;
   size_t n = 0;
@@ -340,61 +356,83 @@ int cgroup_create(const char *id, const oci_linux *l, cgroup_handle **out, veil_
   }
   h->v2fd = -1;
   h->layout = layout_of(hs, n);
+  h->default_path = dflt != NULL;
   for (size_t i = 0; i < n; i++) {
-    cg_dir *d = &h->dirs[h->n];
+    cg_dir *d = &h->dirs[h->n++];
     d->v2 = hs[i].v2;
     d->path = dir_for(&hs[i], cgpath);
     d->ctrls = strdup(hs[i].ctrls);
+    d->mnt_len = strlen(hs[i].mnt);
     if (!d->path || !d->ctrls) {
-      h->n++;
       veil_fail(err, ENOMEM, "cgroups");
       goto fail;
     }
     if (!strcmp(d->path, hs[i].mnt)) {
-      h->n++;
       veil_fail(err, 0, "linux.cgroupsPath: \"%s\" is the root of %s", cgpath, hs[i].mnt);
       goto fail;
     }
-    int made = make_dir(&hs[i], d->path, err);
-    h->n++;
-    if (made < 0)
-      goto fail;
-    d->created = made;
-    if (d->v2 && made > 1) {
-      /* hand the controllers down through the directories we made, not above them */
-      cleanup_free char *p = strdup(d->path);
-      for (int k = 0; p && k < made - 1; k++)
-        *strrchr(p, '/') = '\0';
-      for (int k = made - 1; p && k > 0; k--) {
-        cg_v2_enable_controllers(p);
-        p[strlen(p)] = '/';
-      }
-    }
-    if (d->v2) {
-      h->v2fd = open(d->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (h->v2fd < 0) {
-        veil_fail(err, errno, "open cgroup %s", d->path);
-        goto fail;
-      }
-    }
+    d->created = missing_components(d->path, d->mnt_len);
   }
   hierarchies_free(hs, n);
   *out = h;
   return 0;
 fail:
-  for (size_t i = 0; i < h->n; i++)
-    rm_dir(&h->dirs[i]);
   cgroup_handle_free(h);
   hierarchies_free(hs, n);
+  return -1;
+}
+
+/* The directory of d, made; what the v2 controllers and the v1 cpuset need in it. */
+static int make_one(cgroup_handle *h, cg_dir *d, veil_error *err)
+{
+  int made = make_dir(d, err);
+
+  if (made < 0)
+    return -1;
+  d->created = made;
+  if (d->v2 && made > 1) {
+    /* hand the controllers down through the directories we made, not above them */
+    cleanup_free char *p = strdup(d->path);
+    for (int k = 0; p && k < made - 1; k++)
+      *strrchr(p, '/') = '\0';
+    for (int k = made - 1; p && k > 0; k--) {
+      cg_v2_enable_controllers(p);
+      p[strlen(p)] = '/';
+    }
+  }
+  if (d->v2) {
+    h->v2fd = open(d->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (h->v2fd < 0)
+      return veil_fail(err, errno, "open cgroup %s", d->path);
+  }
+  return 0;
+}
+
+int cgroup_make(cgroup_handle **hp, veil_error *err)
+{
+  cgroup_handle *h = *hp;
+  size_t i;
+
+  if (!h)
+    return 0;
+  for (i = 0; i < h->n; i++)
+    if (make_one(h, &h->dirs[i], err) < 0)
+      break;
+  if (i == h->n)
+    return 0;
+  for (size_t k = 0; k <= i; k++)
+    rm_dir(&h->dirs[k]);
   /* as runc rootless: without a delegated cgroup an unprivileged user runs the container in its
    * own cgroups, unless the config asked for a path */
-  if (geteuid() != 0 && dflt && err &&
-      (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS)) {
-    veil_warn("%s (the container stays in the caller's cgroups)", err->msg);
-    veil_error_clear(err);
-    return 0;
-  }
-  return -1;
+  bool stay = geteuid() != 0 && h->default_path && err &&
+              (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS);
+  cgroup_handle_free(h);
+  *hp = NULL;
+  if (!stay)
+    return -1;
+  veil_warn("%s (the container stays in the caller's cgroups)", err->msg);
+  veil_error_clear(err);
+  return 0;
 }
 
 /* ---- operations -------------------------------------------------------------------------- */
@@ -746,8 +784,26 @@ static int flag_add(veil_state_file *s, char *flag)
   return 0;
 }
 
+/* What s says of a cgroup goes: create writes the plan first, then what it made. */
+static void state_drop_cgroup(veil_state_file *s)
+{
+  size_t kept = 0;
+
+  oci_map_clear(&s->cgroup_paths);
+  for (size_t i = 0; i < s->flags_len; i++) {
+    if (!strncmp(s->flags[i], "cgroup-", strlen("cgroup-")))
+      free(s->flags[i]);
+    else
+      s->flags[kept++] = s->flags[i];
+  }
+  s->flags_len = kept;
+  if (s->flags)
+    s->flags[kept] = NULL;
+}
+
 int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err)
 {
+  state_drop_cgroup(s);
   if (!h)
     return 0;
   if (flag_add(s, veil_strdup_printf(FLAG_LAYOUT "%s", layout_name(h->layout))) < 0)

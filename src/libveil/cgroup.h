@@ -26,10 +26,15 @@ int cgroup_detect(cgroup_layout *out, veil_error *err);
 int cgroup_systemd_check(veil_error *err);
 
 /* Resolves linux.cgroupsPath (absolute; relative to veil's own cgroup of each hierarchy; "/veil/ID"
- * when absent), mkdirs it in every mounted hierarchy (v1: each one; v2 and the hybrid unified one:
- * one directory) and remembers what it created.  *out = NULL (with a warning) for a non-root
- * caller that may not create the default path. */
-int cgroup_create(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err);
+ * when absent) in every mounted hierarchy (v1: each one; v2 and the hybrid unified one: one
+ * directory) and counts, per directory, the trailing components that do not exist yet: what
+ * cgroup_make will create.  Nothing is made: the caller records the plan (cgroup_to_state) where
+ * a delete finds it even if veil dies while it makes them. */
+int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err);
+/* Makes the planned directories and records what it really created.  On failure what it made is
+ * removed; *h = NULL (with a warning, and 0) for a non-root caller that may not create the
+ * default path. */
+int cgroup_make(cgroup_handle **h, veil_error *err);
 
 cgroup_layout cgroup_handle_layout(const cgroup_handle *h);
 
@@ -68,7 +73,8 @@ int cgroup_destroy(cgroup_handle *h, veil_error *err);
 
 /* state.json: s->cgroup_paths gets controller -> directory ("unified" for cgroup2) and s->flags
  * gets "cgroup-layout=..." and one "cgroup-created=N:DIR" per directory that create made (N = how
- * many trailing path components were new). */
+ * many trailing path components were new), replacing what s held of a cgroup before; h may be
+ * NULL (no cgroup). */
 int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err);
 /* *out = NULL (and 0) when the state records no cgroup. */
 int cgroup_from_state(const veil_state_file *s, cgroup_handle **out, veil_error *err);

@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -320,7 +321,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
   dir_made = true;
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
-      cgroup_create(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+      cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
 
   now = veil_now_rfc3339();
@@ -337,6 +338,13 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
       .flags = cgst.flags,
       .flags_len = cgst.flags_len,
   };
+  /* The plan on disk before the first cgroup directory exists (state.h: the intent record). */
+  if (state_write_intent(out->dirfd, &st, err) < 0 || cgroup_make(&cg, err) < 0 ||
+      cgroup_to_state(cg, &cgst, err) < 0)
+    goto out;
+  st.cgroup_paths = cgst.cgroup_paths;
+  st.flags = cgst.flags;
+  st.flags_len = cgst.flags_len;
   if (state_write(out->dirfd, &st, err) < 0 || hooks_save(out->dirfd, cfg, err) < 0)
     goto out;
   if (mkfifoat(out->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(out->dirfd, EXEC_FIFO, 0622, 0) < 0) {
@@ -717,7 +725,7 @@ static int open_container(const char *root, const char *id, bool exclusive, int 
     return -1;
   if (state_read(dirfd, s, err) < 0) {
     close(dirfd);
-    return -1;
+    return veil_error_prefix(err, "load container %s", id);
   }
   return dirfd;
 }
@@ -830,6 +838,31 @@ static bool container_gone(const char *root, const char *id)
   return fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
 }
 
+/* delete --force of a container whose state.json cannot be read: create was killed before it
+ * wrote it, or something else spoilt it.  The intent record names every cgroup directory create
+ * made or was about to make; destroying them kills what is in them, the init too (also one still
+ * blocked on exec.fifo).  Without a record create made no cgroup: only ROOT/ID is left. */
+static int delete_unloadable(int rootfd, int dirfd, const char *id, veil_error *err)
+{
+  veil_state_file *rec = NULL;
+  cgroup_handle *cg = NULL;
+  veil_error why = VEIL_ERROR_INIT;
+  int rc = -1;
+
+  if (state_read_intent(dirfd, &rec, &why) < 0 && why.errnum != ENOENT)
+    veil_warn("container %s: %s: its cgroups cannot be found", id, why.msg);
+  veil_error_clear(&why);
+  if (rec) {
+    if (cgroup_from_state(rec, &cg, err) < 0 || cgroup_destroy(cg, err) < 0)
+      goto out;
+    run_poststop(dirfd, rec);
+  }
+  rc = state_dir_remove(rootfd, id, err);
+out:
+  veil_state_file_free(rec);
+  return rc;
+}
+
 int veil_container_delete(const char *root, const char *id, bool force, veil_error *err)
 {
   cleanup_close int rootfd = -1, dirfd = -1;
@@ -838,12 +871,27 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
   int rc = -1;
 
   /* As with runc and crun, --force of an id that is already gone succeeds: containerd's runc
-   * v2 shim deletes --force again after every container, Podman after a failed create. */
+   * v2 shim deletes --force again after every container, Podman after a failed create.  A
+   * --force racing another one waits for its lock, then finds the id gone. */
   if (force && container_gone(root, id))
     return 0;
-  dirfd = open_container(root, id, true, &rootfd, &s, err);
-  if (dirfd < 0)
+  if (veil_validate_id(id, err) < 0)
     return -1;
+  rootfd = state_root_open(root, false, err);
+  if (rootfd < 0 || (dirfd = state_dir_open(rootfd, id, true, err)) < 0) {
+    if (force && container_gone(root, id)) {
+      veil_error_clear(err);
+      return 0;
+    }
+    return rootfd < 0 ? veil_fail(err, 0, "container \"%s\" does not exist", id) : -1;
+  }
+  if (state_read(dirfd, &s, err) < 0) {
+    veil_error_prefix(err, "load container %s", id);
+    if (!force)
+      return veil_error_prefix(err, "cannot delete container \"%s\" without --force", id);
+    veil_error_clear(err);
+    return delete_unloadable(rootfd, dirfd, id, err);
+  }
   veil_status status = state_status(dirfd, s);
   if ((status == VEIL_STATUS_RUNNING || status == VEIL_STATUS_PAUSED) && !force) {
     veil_fail(err, 0, "cannot delete container \"%s\": container is %s (use --force)", id,
@@ -899,15 +947,56 @@ int veil_container_state(const char *root, const char *id, char **json, veil_err
   return 0;
 }
 
+static void info_clear(veil_container_info *e)
+{
+  free(e->id);
+  free(e->bundle);
+  free(e->created);
+  free(e->owner);
+  free(e->error);
+}
+
 void veil_container_info_free(veil_container_info *list, size_t n)
 {
-  for (size_t i = 0; i < n; i++) {
-    free(list[i].id);
-    free(list[i].bundle);
-    free(list[i].created);
-    free(list[i].owner);
-  }
+  for (size_t i = 0; i < n; i++)
+    info_clear(&list[i]);
   free(list);
+}
+
+/* One directory of the state root as a list entry; 1 to leave it out.  One whose state.json
+ * cannot be read is listed as "unknown" with the reason, unless another command holds its lock:
+ * then a create has not written it yet (or a delete is removing the directory). */
+static int list_entry(int cfd, const char *name, veil_container_info *e)
+{
+  veil_state_file *s = NULL;
+  veil_error why = VEIL_ERROR_INIT;
+
+  memset(e, 0, sizeof(*e));
+  if (state_read(cfd, &s, &why) < 0) {
+    veil_error_clear(&why);
+    if (flock(cfd, LOCK_SH | LOCK_NB) < 0)
+      return 1;
+    /* read again under the lock: the create may have finished in between */
+    if (state_read(cfd, &s, &why) < 0) {
+      e->id = strdup(name);
+      e->status = "unknown";
+      e->bundle = strdup("");
+      e->created = strdup("");
+      e->owner = strdup("");
+      e->error = steal_pointer(&why.msg);
+      veil_error_clear(&why);
+      return e->id && e->bundle && e->created && e->owner && e->error ? 0 : -1;
+    }
+  }
+  veil_status status = state_status(cfd, s);
+  e->id = steal_pointer(&s->id);
+  e->pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid;
+  e->status = veil_status_name(status);
+  e->bundle = steal_pointer(&s->bundle);
+  e->created = steal_pointer(&s->created);
+  e->owner = steal_pointer(&s->owner);
+  veil_state_file_free(s);
+  return 0;
 }
 
 int veil_container_list(const char *root, veil_container_info **list, size_t *n, veil_error *err)
@@ -916,7 +1005,7 @@ int veil_container_list(const char *root, veil_container_info **list, size_t *n,
   struct dirent *de;
   veil_container_info *out = NULL;
   size_t count = 0, cap = 0;
-  int rootfd;
+  int rootfd, rc = 0;
 
   *list = NULL;
   *n = 0;
@@ -930,36 +1019,35 @@ int veil_container_list(const char *root, veil_container_info **list, size_t *n,
   }
   while ((de = readdir(dir))) {
     cleanup_close int cfd = -1;
-    veil_state_file *s = NULL;
-    veil_error ignored = VEIL_ERROR_INIT;
 
     if (de->d_name[0] == '.')
       continue;
     cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (cfd < 0 || state_read(cfd, &s, &ignored) < 0) {
-      veil_error_clear(&ignored);
+    if (cfd < 0)
       continue;
-    }
     if (count == cap) {
-      cap = cap ? cap * 2 : 16;
-      veil_container_info *nl = realloc(out, cap * sizeof(*out));
+      veil_container_info *nl = realloc(out, (cap ? cap * 2 : 16) * sizeof(*out));
       if (!nl) {
-        veil_state_file_free(s);
+        rc = veil_fail(err, ENOMEM, "list");
         break;
       }
       out = nl;
+      cap = cap ? cap * 2 : 16;
     }
-    veil_status status = state_status(cfd, s);
-    out[count].id = steal_pointer(&s->id);
-    out[count].pid = status == VEIL_STATUS_STOPPED ? 0 : s->pid;
-    out[count].status = veil_status_name(status);
-    out[count].bundle = steal_pointer(&s->bundle);
-    out[count].created = steal_pointer(&s->created);
-    out[count].owner = steal_pointer(&s->owner);
-    count++;
-    veil_state_file_free(s);
+    int r = list_entry(cfd, de->d_name, &out[count]);
+    if (r < 0) {
+      info_clear(&out[count]);
+      rc = veil_fail(err, ENOMEM, "list");
+      break;
+    }
+    if (r == 0)
+      count++;
   }
   closedir(dir);
+  if (rc < 0) {
+    veil_container_info_free(out, count);
+    return rc;
+  }
   *list = out;
   *n = count;
   return 0;

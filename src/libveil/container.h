@@ -47,6 +47,7 @@ typedef struct veil_container_info {
   char *bundle;
   char *created;
   char *owner;
+  char *error; /* why state.json could not be read (status "unknown"); NULL when it could */
 } veil_container_info;
 
 int veil_container_list(const char *root, veil_container_info **list, size_t *n, veil_error *err);

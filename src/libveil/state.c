@@ -131,36 +131,64 @@ int state_dir_remove(int rootfd, const char *id, veil_error *err)
   return 0;
 }
 
-int state_write(int dirfd, const veil_state_file *s, veil_error *err)
+static int write_record(int dirfd, const char *name, const veil_state_file *s, veil_error *err)
 {
   char *msg = NULL;
   size_t len = 0;
   cleanup_free char *json = veil_state_file_generate(s, &len, &msg);
-  static const char tmp[] = STATE_FILE ".tmp";
+  char tmp[64];
 
   if (!json)
     return veil_fail_take(err, 0, msg);
+  snprintf(tmp, sizeof(tmp), "%s.tmp", name);
   if (veil_write_file_at(dirfd, tmp, json, len, O_CREAT | O_TRUNC, err) < 0)
     return -1;
-  if (renameat(dirfd, tmp, dirfd, STATE_FILE) < 0)
+  if (renameat(dirfd, tmp, dirfd, name) < 0)
     return veil_fail(err, errno, "rename %s", tmp);
+  return 0;
+}
+
+int state_write(int dirfd, const veil_state_file *s, veil_error *err)
+{
+  return write_record(dirfd, STATE_FILE, s, err);
+}
+
+int state_write_intent(int dirfd, const veil_state_file *s, veil_error *err)
+{
+  return write_record(dirfd, INTENT_FILE, s, err);
+}
+
+static int read_record(int dirfd, const char *name, veil_state_file **out, veil_error *err)
+{
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  char *msg = NULL;
+  struct stat st;
+
+  *out = NULL;
+  /* a fifo or a device put there would block the read (ROOT is root's, 0700: no race) */
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return veil_fail(err, errno, "open %s", name);
+  if (!S_ISREG(st.st_mode))
+    return veil_fail(err, 0, "%s: not a regular file", name);
+  if (veil_read_file_at(dirfd, name, 16 << 20, &data, &len, err) < 0)
+    return -1;
+  *out = veil_state_file_parse_data(data, len, &msg);
+  if (!*out) {
+    veil_fail_take(err, 0, msg);
+    return veil_error_prefix(err, "%s", name);
+  }
   return 0;
 }
 
 int state_read(int dirfd, veil_state_file **out, veil_error *err)
 {
-  cleanup_free char *data = NULL;
-  size_t len = 0;
-  char *msg = NULL;
+  return read_record(dirfd, STATE_FILE, out, err);
+}
 
-  if (veil_read_file_at(dirfd, STATE_FILE, 16 << 20, &data, &len, err) < 0)
-    return -1;
-  *out = veil_state_file_parse_data(data, len, &msg);
-  if (!*out) {
-    veil_fail_take(err, 0, msg);
-    return veil_error_prefix(err, "%s", STATE_FILE);
-  }
-  return 0;
+int state_read_intent(int dirfd, veil_state_file **out, veil_error *err)
+{
+  return read_record(dirfd, INTENT_FILE, out, err);
 }
 
 int proc_pid_start_time(pid_t pid, uint64_t *start_time, bool *zombie)
