@@ -28,6 +28,7 @@ EXTRA_DIST += \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \
 	tests/run-bats \
+	tests/helpers/host-guard \
 	tests/hooks.bats \
 	tests/seccomp.bats \
 	tests/helpers/seccomp-listener.c \

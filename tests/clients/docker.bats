@@ -92,10 +92,14 @@ setup_file() {
 	grep -qw overlay /proc/filesystems && driver=overlay2
 	# Started straight from this shell (not a subshell) so that it stays
 	# our child and is reaped; fd 3 is bats' and must not be inherited.
+	# --ip-forward=false: by default dockerd writes the host's
+	# net.ipv4.ip_forward=1 (which also turns forwarding on and
+	# accept_redirects off on every interface) and never puts it back; the
+	# containers here have no network, so the host is left as it was.
 	/usr/sbin/dockerd --config-file "$c/daemon.json" \
 		--data-root "$c/data" --exec-root "$c/exec" \
 		-H "unix://$c/docker.sock" --pidfile "$c/docker.pid" \
-		--bridge=none --iptables=false --ip6tables=false \
+		--bridge=none --iptables=false --ip6tables=false --ip-forward=false \
 		--userland-proxy=false --storage-driver "$driver" \
 		--cgroup-parent "/$CGROUP_PARENT" \
 		>"$c/dockerd.log" 2>&1 3>&- &
