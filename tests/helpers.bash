@@ -61,7 +61,9 @@ common_setup() {
 	ROOT="$BATS_TEST_TMPDIR/root"
 	MARK="veilmark${$}x${BATS_SUITE_TEST_NUMBER:-0}x$RANDOM"
 	BUNDLE="$BATS_TEST_TMPDIR/bundle-$MARK"
-	ID="ctr$BATS_TEST_NUMBER"
+	# the id names the container's cgroups (/veil/ID): unique per run, so that two suites running
+	# at once on one machine never share (and kill) each other's cgroups
+	ID="ctr$BATS_TEST_NUMBER-$$"
 	VRUN_N=0
 	cp -a "$TEMPLATE" "$BUNDLE"
 	: >"$BATS_TEST_TMPDIR/pids"
