@@ -41,6 +41,8 @@ EXTRA_DIST += \
 	tests/clients/run \
 	tests/clients/common.bash \
 	tests/clients/docker.bats \
+	tests/clients/docker-userns.bats \
+	tests/clients/dockerd.bash \
 	tests/clients/containerd.bats \
 	tests/clients/podman.bats
 
