@@ -108,6 +108,16 @@ static int cap_lookup(const char *name, cap_value_t *v)
   return cap_from_name(name, v);
 }
 
+static bool cap_named(char **names, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(names[i], name))
+      return true;
+  return false;
+}
+
+/* What runc does with what it cannot apply: a warning here, in the runtime (whose warnings reach
+ * the caller and its log), and the init leaves it out.  Nothing is refused. */
 static int caps_check(const oci_capabilities *c, veil_error *err)
 {
   const struct {
@@ -126,14 +136,23 @@ static int caps_check(const oci_capabilities *c, veil_error *err)
     for (size_t i = 0; i < sets[s].n; i++) {
       cap_value_t v;
       if (cap_lookup(sets[s].names[i], &v) < 0)
-        return veil_fail(err, 0, "process.capabilities.%s: unknown capability \"%s\"",
-                         sets[s].field, sets[s].names[i]);
+        veil_warn("process.capabilities.%s: unknown capability \"%s\", ignored", sets[s].field,
+                  sets[s].names[i]);
       /* libcap knows it but this kernel does not: there is nothing to grant or drop, and
        * configs written for newer kernels must keep working (runc does the same) */
-      if (v > cap_max_bits() - 1)
+      else if (v > cap_max_bits() - 1)
         veil_warn("process.capabilities.%s: %s is not supported by this kernel, ignored",
                   sets[s].field, sets[s].names[i]);
     }
+  /* The kernel raises an ambient capability only when it is permitted and inheritable: runc's
+   * own `runc spec` lists ambient ones without inheritable, and runs them without */
+  for (size_t i = 0; i < c->ambient_len; i++)
+    if (!cap_named(c->inheritable, c->inheritable_len, c->ambient[i]) ||
+        !cap_named(c->permitted, c->permitted_len, c->ambient[i]))
+      veil_warn("process.capabilities.ambient: %s is not also permitted and inheritable, so it "
+                "cannot be ambient: ignored",
+                c->ambient[i]);
+  (void)err;
   return 0;
 }
 #endif
@@ -247,25 +266,22 @@ static const char *cap_upper(cap_value_t v, char *buf, size_t size)
   return buf;
 }
 
-static int cap_list(const char *field, char **names, size_t n, cap_value_t *out, size_t *out_n,
-                    veil_error *err)
+static size_t cap_list(char **names, size_t n, cap_value_t *out)
 {
-  *out_n = 0;
+  size_t found = 0;
   for (size_t i = 0; i < n; i++) {
     cap_value_t v;
-    if (cap_lookup(names[i], &v) < 0)
-      return veil_fail(err, 0, "process.capabilities.%s: unknown capability \"%s\"", field,
-                       names[i]);
-    if (v > cap_max_bits() - 1)
-      continue; /* newer than this kernel: nothing to grant or drop (warned at create) */
+    /* unknown, or newer than this kernel: nothing to grant or drop (warned at create) */
+    if (cap_lookup(names[i], &v) < 0 || v > cap_max_bits() - 1)
+      continue;
     /* duplicates once: the caller's array holds each capability at most once */
     bool dup = false;
-    for (size_t k = 0; k < *out_n && !dup; k++)
+    for (size_t k = 0; k < found && !dup; k++)
       dup = out[k] == v;
-    if (!dup && *out_n < CAP_LAST_CAP + 64)
-      out[(*out_n)++] = v;
+    if (!dup && found < CAP_LAST_CAP + 64)
+      out[found++] = v;
   }
-  return 0;
+  return found;
 }
 
 static int caps_bounding(const oci_capabilities *c, veil_error *err)
@@ -274,8 +290,7 @@ static int caps_bounding(const oci_capabilities *c, veil_error *err)
   char name[64];
   size_t n;
 
-  if (cap_list("bounding", c->bounding, c->bounding_len, keep, &n, err) < 0)
-    return -1;
+  n = cap_list(c->bounding, c->bounding_len, keep);
   for (cap_value_t v = 0; v < (cap_value_t)cap_max_bits(); v++) {
     bool wanted = false;
     for (size_t i = 0; i < n && !wanted; i++)
@@ -297,28 +312,25 @@ static int caps_apply(const oci_capabilities *c, veil_error *err)
 
   if (!caps)
     return veil_fail(err, errno, "cap_init");
-  if (cap_list("effective", c->effective, c->effective_len, vals, &n, err) < 0 ||
-      (n > 0 && cap_set_flag(caps, CAP_EFFECTIVE, (int)n, vals, CAP_SET) < 0))
+  if ((n = cap_list(c->effective, c->effective_len, vals)) > 0 &&
+      cap_set_flag(caps, CAP_EFFECTIVE, (int)n, vals, CAP_SET) < 0)
     goto out;
-  if (cap_list("permitted", c->permitted, c->permitted_len, vals, &n, err) < 0 ||
-      (n > 0 && cap_set_flag(caps, CAP_PERMITTED, (int)n, vals, CAP_SET) < 0))
+  if ((n = cap_list(c->permitted, c->permitted_len, vals)) > 0 &&
+      cap_set_flag(caps, CAP_PERMITTED, (int)n, vals, CAP_SET) < 0)
     goto out;
-  if (cap_list("inheritable", c->inheritable, c->inheritable_len, vals, &n, err) < 0 ||
-      (n > 0 && cap_set_flag(caps, CAP_INHERITABLE, (int)n, vals, CAP_SET) < 0))
+  if ((n = cap_list(c->inheritable, c->inheritable_len, vals)) > 0 &&
+      cap_set_flag(caps, CAP_INHERITABLE, (int)n, vals, CAP_SET) < 0)
     goto out;
   if (cap_set_proc(caps) < 0) {
     veil_fail(err, errno, "process.capabilities: set effective, permitted and inheritable");
     goto out;
   }
-  if (cap_list("ambient", c->ambient, c->ambient_len, vals, &n, err) < 0)
-    goto out;
+  n = cap_list(c->ambient, c->ambient_len, vals);
   for (size_t i = 0; i < n; i++) {
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, vals[i], 0, 0) < 0) {
-      int e = errno;
-      /* the kernel's rule: an ambient capability must be permitted and inheritable */
-      veil_fail(err, e, "process.capabilities.ambient: raise %s%s",
-                cap_upper(vals[i], name, sizeof(name)),
-                e == EPERM ? " (it must be in permitted and inheritable too)" : "");
+    /* EPERM: not permitted and inheritable both, which create warned about */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, vals[i], 0, 0) < 0 && errno != EPERM) {
+      veil_fail(err, errno, "process.capabilities.ambient: raise %s",
+                cap_upper(vals[i], name, sizeof(name)));
       goto out;
     }
   }
@@ -525,5 +537,10 @@ int process_exec(const oci_process *p, const char *path, int listen_fds, const c
   if (home)
     envp[n++] = (char *)home;
   execve(path, argv, envp);
-  return exec_fail(err, errno, p->args[0]);
+  /* the file was found and executable: what failed is execve itself (a missing interpreter,
+   * say), reported in runc's words, which clients and scripts match */
+  char why[128];
+  snprintf(why, sizeof(why), "%s", strerror(errno));
+  why[0] = (char)tolower((unsigned char)why[0]);
+  return veil_fail(err, 0, "exec %s: %s", p->args[0], why);
 }

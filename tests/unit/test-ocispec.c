@@ -348,8 +348,6 @@ static void test_errors(void)
              "process.args: must contain at least one entry");
   expect_err("relative process.cwd", MIN_HEAD ",\"process\":{\"cwd\":\"tmp\",\"args\":[\"a\"]}}",
              "process.cwd: must be an absolute path, got \"tmp\"");
-  expect_err("missing process.user.gid", PROC("\"user\":{\"uid\":0}"),
-             "process.user.gid: required field missing");
   expect_err("missing mounts[].destination", MIN_HEAD ",\"mounts\":[{\"destination\":\"/a\"},{}]}",
              "mounts[1].destination: required field missing");
   expect_err("missing namespaces[].type", LINUX("\"namespaces\":[{\"path\":\"/x\"}]"),
@@ -634,6 +632,13 @@ static void test_process_doc(void)
   p = oci_process_parse_data(j, strlen(j), &err);
   CHECK(p != NULL && p->user.uid == 4294967294u && p->user.gid == 4294967294u &&
         p->user.additional_gids_len == 1 && p->user.additional_gids[0] == 4294967294u);
+  oci_process_free(p);
+  free(err);
+  err = NULL;
+  /* as runc: a user without gid is gid 0 */
+  j = "{\"user\":{\"uid\":1000},\"args\":[\"sh\"],\"cwd\":\"/\"}";
+  p = oci_process_parse_data(j, strlen(j), &err);
+  CHECK(p != NULL && p->user.uid == 1000 && p->user.gid == 0);
   oci_process_free(p);
   free(err);
   err = NULL;
