@@ -3,6 +3,7 @@
 #include "binary-guard.h"
 #include "cli.h"
 #include "log.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static void usage(FILE *out)
 {
   fprintf(out, "Usage: veil [global flags] COMMAND [flags] [ARGS]\n\n"
                "veil runs OCI containers; its command line follows runc's.\n\nCommands:\n");
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+  for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nGlobal flags:\n"
                "  --root DIR               state directory (default /run/veil)\n"
@@ -44,6 +45,14 @@ static void usage(FILE *out)
                "  --rootless true|false|auto\n"
                "  -v, --version            print the version\n"
                "  -h, --help               print this help\n");
+}
+
+static const veil_command *find_command(const char *name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+    if (!strcmp(commands[i].name, name))
+      return &commands[i];
+  return NULL;
 }
 
 static const char *default_root(void)
@@ -75,7 +84,7 @@ int main(int argc, char **argv)
   veil_globals g = {.root = default_root(), .log_format = "text"};
   int c;
 
-  while ((c = cli_getopt("veil", argc, argv, "vh", longopts)) != -1) {
+  while ((c = cli_getopt(NULL, argc, argv, "+vh", longopts)) != -1) {
     switch (c) {
     case OPT_ROOT:
       g.root = optarg;
@@ -117,18 +126,15 @@ int main(int argc, char **argv)
     usage(stderr);
     return cli_failf("no command given");
   }
-  const char *name = argv[optind];
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-    if (strcmp(commands[i].name, name))
-      continue;
-    veil_error err = VEIL_ERROR_INIT;
-    if (commands[i].enters_container && veil_binary_protect(argv, &err) < 0)
-      return cli_fail(&err);
-    /* each command parses its own flags from argv[0] = its name */
-    int sub_argc = argc - optind;
-    char **sub_argv = argv + optind;
-    optind = 1;
-    return commands[i].run(&g, sub_argc, sub_argv);
-  }
-  return cli_failf("unknown command \"%s\" (see veil --help)", name);
+  const veil_command *cmd = find_command(argv[optind]);
+  if (!cmd)
+    return cli_failf("unknown command \"%s\" (see veil --help)", argv[optind]);
+  veil_error err = VEIL_ERROR_INIT;
+  if (cmd->enters_container && veil_binary_protect(argv, &err) < 0)
+    return cli_fail(&err);
+  /* each command parses its own flags from argv[0] = its name */
+  int sub_argc = argc - optind;
+  char **sub_argv = argv + optind;
+  optind = 0;
+  return cmd->run(&g, sub_argc, sub_argv);
 }

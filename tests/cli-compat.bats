@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# Command line details where veil must behave as runc 1.1.5 does: flags after the container id,
+# list order, help, the --debug log, signal 0, ps of a stopped container, error prefixes, and the
+# README's by-hand section.
+
+load helpers
+
+# cpus_allowed PID: the CPU list the kernel lets PID run on.
+cpus_allowed() {
+	awk '$1 == "Cpus_allowed_list:" { print $2 }' "/proc/$1/status"
+}
+
+# ---- flags after the container id ---------------------------------------------------------
+
+@test "compat: update ID --cpuset-cpus N --cpu-period P (flags after the id)" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (nproc: $(nproc))"
+	start_container
+	vrun update "$ID" --cpuset-cpus 1 --cpu-period 100000
+	[ "$status" -eq 0 ]
+	[ "$(cpus_allowed "$(ctr_pid)")" = 1 ]
+	vrun update "$ID" --cpuset-cpus=0
+	[ "$status" -eq 0 ]
+	[ "$(cpus_allowed "$(ctr_pid)")" = 0 ]
+}
+
+@test "compat: create and run take their flags after the id" {
+	vrun create "$ID" --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid"
+	[ "$status" -eq 0 ]
+	[ "$(state_field status)" = created ]
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" -eq "$(ctr_pid)" ]
+	local id2=${ID}b
+	vrun run "$id2" --detach -b "$BUNDLE"
+	[ "$status" -eq 0 ]
+	wait_for_status "$id2" running
+}
+
+@test "compat: kill, delete and events take their flags after the id" {
+	start_container
+	vrun events "$ID" --stats
+	[ "$status" -eq 0 ]
+	jq -e '.type == "stats"' <<<"$stdout"
+	vrun kill "$ID" KILL --all
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+	local id2=${ID}b
+	vrun run -d --bundle "$BUNDLE" "$id2"
+	[ "$status" -eq 0 ]
+	wait_for_status "$id2" running
+	vrun delete "$id2" --force
+	[ "$status" -eq 0 ]
+	[ ! -d "$ROOT/$id2" ]
+}
+
+@test "compat: state, start, pause and resume take --help after the id" {
+	local c
+	for c in state start pause resume kill delete update events; do
+		run_veil "$c" "$ID" --help
+		if [ "$status" -ne 0 ] || [[ $output != "Usage: veil $c "* ]]; then
+			echo "'veil $c ID --help' exited $status, stdout '$output'" >&2
+			return 1
+		fi
+	done
+}
+
+@test "compat: an unknown flag after the id is an error naming it" {
+	create_container
+	run_veil state "$ID" --bogus
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" --bogus
+}
+
+@test "compat: -- ends the flags: an id may follow it" {
+	create_container
+	run_veil state -- "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .id <<<"$output")" = "$ID" ]
+}
+
+# runc never parses what follows exec's id: it is the command and its arguments.
+@test "compat: exec ID CMD ARGS: flags after the id belong to the command" {
+	start_container
+	vrun exec "$ID" sh -c 'printf "%s," "$@"' sh --cwd /tmp -e X=1 --foo
+	[ "$status" -eq 0 ]
+	[ "$stdout" = "--cwd,/tmp,-e,X=1,--foo," ]
+	# the first word after the id is the command even if it looks like a flag
+	vrun exec "$ID" --env X=1 true
+	[ "$status" -ne 0 ]
+	assert_contains "$stderr" -- --env
+}
+
+# ps: what follows the id are ps(1)'s own options, as runc does.
+@test "compat: ps ID PS-OPTIONS passes them to ps" {
+	start_container
+	vrun ps "$ID" -o pid,comm
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} =~ ^\ *PID\ +COMMAND$ ]]
+	[[ ${lines[1]} =~ ^\ *$(ctr_pid)\ + ]]
+}
+
+# ---- one "veil: " prefix ------------------------------------------------------------------
+
+@test "compat: errors carry one veil: prefix (global flags, commands, flags)" {
+	run_raw --frobnicate list
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "veil: unknown flag --frobnicate" ]
+	run_raw --root
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "veil: flag --root needs a value" ]
+	run_raw -x
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "veil: unknown flag -x" ]
+	local args
+	for args in "list --frob" "state" "kill" "state nosuch" "frob" "list -f yaml" \
+		"--log-format yaml list" "exec" "update --memory"; do
+		# shellcheck disable=SC2086
+		run_veil $args
+		[ "$status" -eq 1 ]
+		assert_one_error_line
+		if [[ $stderr == *"veil: veil"* ]]; then
+			echo "'veil $args': doubled prefix: $stderr" >&2
+			return 1
+		fi
+	done
+}
