@@ -98,6 +98,28 @@ cpus_allowed() {
 	[[ ${lines[1]} =~ ^\ *$(ctr_pid)\ + ]]
 }
 
+# ---- list order ---------------------------------------------------------------------------
+
+@test "compat: list, list -q and list --format json are sorted by id" {
+	local s ids=()
+	for s in m c x a q e; do
+		vrun create --bundle "$BUNDLE" "$ID$s"
+		[ "$status" -eq 0 ]
+		ids+=("$ID$s")
+	done
+	local want
+	want=$(printf '%s\n' "${ids[@]}" | LC_ALL=C sort)
+	run_veil list -q
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	run_veil list
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 <<<"$output" | awk '{ print $1 }')" = "$want" ]
+	run_veil list --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[].id' <<<"$output")" = "$want" ]
+}
+
 # ---- one "veil: " prefix ------------------------------------------------------------------
 
 @test "compat: errors carry one veil: prefix (global flags, commands, flags)" {
