@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+static int cmd_help(const veil_globals *g, int argc, char **argv);
+
 static const veil_command commands[] = {
     {"create", "create a container", cmd_create, true},
     {"start", "start a created container", cmd_start, false},
@@ -28,6 +30,7 @@ static const veil_command commands[] = {
     {"features", "print what this veil supports (the OCI features document)", cmd_features, false},
     {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented, false},
     {"restore", "restore a container (not implemented yet)", cmd_unimplemented, false},
+    {"help", "show the commands, or one command's help", cmd_help, false},
 };
 
 static void usage(FILE *out)
@@ -53,6 +56,33 @@ static const veil_command *find_command(const char *name)
     if (!strcmp(commands[i].name, name))
       return &commands[i];
   return NULL;
+}
+
+/* veil help [COMMAND]: runc's form of --help */
+static int cmd_help(const veil_globals *g, int argc, char **argv)
+{
+  static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  int c;
+
+  while ((c = cli_getopt("help", argc, argv, "h", longopts)) != -1) {
+    if (c != 'h')
+      return 1;
+    printf("Usage: veil help [COMMAND]\n\nShow the commands, or the help of COMMAND (the same "
+           "as veil COMMAND --help).\n");
+    return 0;
+  }
+  if (cli_expect_args("help", argc, argv, 0, 1, "[COMMAND]"))
+    return 1;
+  if (optind == argc) {
+    usage(stdout);
+    return 0;
+  }
+  const veil_command *cmd = find_command(argv[optind]);
+  if (!cmd)
+    return cli_failf("help: unknown command \"%s\" (see veil --help)", argv[optind]);
+  char *sub_argv[] = {(char *)cmd->name, (char *)"--help", NULL};
+  optind = 0;
+  return cmd->run(g, 2, sub_argv);
 }
 
 static const char *default_root(void)

@@ -5,6 +5,10 @@
 
 load helpers
 
+# Every command of the table, as `veil help` lists them.
+ALL_COMMANDS="create start run state kill delete list spec exec pause resume update ps events
+features checkpoint restore help"
+
 # cpus_allowed PID: the CPU list the kernel lets PID run on.
 cpus_allowed() {
 	awk '$1 == "Cpus_allowed_list:" { print $2 }' "/proc/$1/status"
@@ -118,6 +122,59 @@ cpus_allowed() {
 	run_veil list --format json
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '.[].id' <<<"$output")" = "$want" ]
+}
+
+# ---- help ---------------------------------------------------------------------------------
+
+@test "compat: COMMAND -h and --help print that command's help, exit 0" {
+	local c f failed=
+	for c in $ALL_COMMANDS; do
+		for f in -h --help; do
+			run_raw "$c" "$f"
+			if [ "$status" -ne 0 ] || [[ $output != "Usage: veil $c"* ]] || [ -n "$stderr" ]; then
+				echo "'veil $c $f' exited $status, stdout '${output:0:200}', stderr '$stderr'" >&2
+				failed+=" $c$f"
+			fi
+		done
+	done
+	[ -z "$failed" ]
+}
+
+@test "compat: checkpoint and restore --help say they are not implemented yet" {
+	local c
+	for c in checkpoint restore; do
+		run_raw "$c" --help
+		[ "$status" -eq 0 ]
+		assert_contains "$output" "not implemented yet"
+	done
+}
+
+@test "compat: veil help lists every command; veil help COMMAND is COMMAND --help" {
+	run_raw help
+	[ "$status" -eq 0 ]
+	local c
+	for c in $ALL_COMMANDS; do
+		grep -qE "^  $c " <<<"$output"
+	done
+	for c in $ALL_COMMANDS; do
+		run_raw "$c" --help
+		local want=$output
+		run_raw help "$c"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ]
+	done
+}
+
+@test "compat: veil help NOSUCH and an unknown command exit 1 with one line naming it" {
+	run_raw help frobnicate
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" frobnicate
+	run_raw frobnicate
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	assert_one_error_line
+	assert_contains "$stderr" '"frobnicate"'
 }
 
 # ---- one "veil: " prefix ------------------------------------------------------------------
