@@ -85,6 +85,24 @@ static int cmd_help(const veil_globals *g, int argc, char **argv)
   return cmd->run(g, 2, sub_argv);
 }
 
+/* --debug: what was asked, first in the log, as runc's debug log starts with its own steps */
+static void debug_command_line(int argc, char **argv)
+{
+  size_t len = 1;
+  for (int i = 0; i < argc; i++)
+    len += strlen(argv[i]) + 1;
+  cleanup_free char *line = calloc(1, len);
+  if (!line)
+    return;
+  for (int i = 0; i < argc; i++) {
+    if (i)
+      strcat(line, " ");
+    strcat(line, argv[i]);
+  }
+  veil_debug("command line: %s (veil %s, commit %s, spec %s)", line, PACKAGE_VERSION, VEIL_COMMIT,
+             OCI_SPEC_VERSION);
+}
+
 static const char *default_root(void)
 {
   static char buf[4096];
@@ -156,6 +174,8 @@ int main(int argc, char **argv)
     usage(stderr);
     return cli_failf("no command given");
   }
+  if (g.debug)
+    debug_command_line(argc, argv);
   const veil_command *cmd = find_command(argv[optind]);
   if (!cmd)
     return cli_failf("unknown command \"%s\" (see veil --help)", argv[optind]);

@@ -177,6 +177,36 @@ cpus_allowed() {
 	assert_contains "$stderr" '"frobnicate"'
 }
 
+# ---- --debug to the log -------------------------------------------------------------------
+
+@test "compat: --log FILE --debug writes logfmt lines: time=\"...\" level=debug msg=\"...\"" {
+	local log=$BATS_TEST_TMPDIR/veil.log
+	run_raw --root "$ROOT" --log "$log" --debug state nosuch
+	[ "$status" -eq 1 ]
+	cat "$log" >&2
+	grep -q '^time="[^"]*" level=debug msg=' "$log"
+	grep -q '^time="[^"]*" level=error msg="container \\"nosuch\\" does not exist' "$log" ||
+		grep -q '^time="[^"]*" level=error msg=".*nosuch' "$log"
+	# every line has that shape
+	! grep -vE '^time="[0-9T:.Z+-]+" level=(debug|info|warning|error) msg=("([^"\\]|\\.)*"|[A-Za-z0-9./@^+_-]+)$' "$log"
+}
+
+@test "compat: --log FILE --log-format json --debug writes level debug objects" {
+	local log=$BATS_TEST_TMPDIR/veil.log
+	run_raw --root "$ROOT" --log "$log" --log-format json --debug state nosuch
+	[ "$status" -eq 1 ]
+	jq -e -s 'all(.[]; type == "object" and (keys == ["level", "msg", "time"]))
+		and any(.[]; .level == "debug") and (.[-1].level == "error")' "$log"
+}
+
+@test "compat: without --debug the log has no debug lines" {
+	local log=$BATS_TEST_TMPDIR/veil.log
+	run_raw --root "$ROOT" --log "$log" state nosuch
+	[ "$status" -eq 1 ]
+	! grep -q 'level=debug' "$log"
+	grep -q '^time="[^"]*" level=error msg=' "$log"
+}
+
 # ---- one "veil: " prefix ------------------------------------------------------------------
 
 @test "compat: errors carry one veil: prefix (global flags, commands, flags)" {
