@@ -207,6 +207,35 @@ cpus_allowed() {
 	grep -q '^time="[^"]*" level=error msg=' "$log"
 }
 
+# ---- signal 0, ps of a stopped container --------------------------------------------------
+
+@test "compat: kill ID 0 and kill -a ID 0 succeed on a running container" {
+	start_container
+	vrun kill "$ID" 0
+	[ "$status" -eq 0 ]
+	vrun kill -a "$ID" 0
+	[ "$status" -eq 0 ]
+	[ "$(state_field status)" = running ]
+	vrun kill "$ID" KILL
+	wait_for_status "$ID" stopped
+	# as runc: signalling a stopped container is an error, signal 0 included
+	vrun kill "$ID" 0
+	[ "$status" -eq 1 ]
+}
+
+@test "compat: ps of a stopped container prints ps's header only; json prints null" {
+	start_container
+	vrun kill "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+	vrun ps "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = "$(ps -ef | head -n 1)" ]
+	vrun ps --format json "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = null ]
+}
+
 # ---- one "veil: " prefix ------------------------------------------------------------------
 
 @test "compat: errors carry one veil: prefix (global flags, commands, flags)" {
