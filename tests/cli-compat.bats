@@ -9,6 +9,13 @@ load helpers
 ALL_COMMANDS="create start run state kill delete list spec exec pause resume update ps events
 features checkpoint restore help"
 
+# make_clone DIR: the layout of a fresh clone after its build: contrib/ and veil at the top.
+make_clone() {
+	mkdir -p "$1"
+	cp -a "$TOP_SRCDIR/contrib" "$1/contrib"
+	cp "$VEIL" "$1/veil"
+}
+
 # cpus_allowed PID: the CPU list the kernel lets PID run on.
 cpus_allowed() {
 	awk '$1 == "Cpus_allowed_list:" { print $2 }' "/proc/$1/status"
@@ -260,4 +267,60 @@ cpus_allowed() {
 			return 1
 		fi
 	done
+}
+
+# ---- README: "Using it by hand", as written -----------------------------------------------
+
+# The by-hand block of README.md, run line by line from a fresh clone's layout (contrib/ and
+# the veil just built at the top), in a private mount namespace whose /run is a tmpfs (so that
+# the default --root /run/veil and /run/demo1.pid are this test's own).  Only the container
+# ids are changed, to this test's unique ones.  PATH has no veil in it, as on a fresh machine.
+@test "compat: README's by-hand section works as written from a fresh clone" {
+	local clone=$BATS_TEST_TMPDIR/clone-$MARK
+	make_clone "$clone"
+	sed -n '/^## Using it by hand/,/^## /p' "$TOP_SRCDIR/README.md" |
+		sed -n '/^```sh$/,/^```$/p' | sed '1d;$d' >"$BATS_TEST_TMPDIR/byhand.sh"
+	[ -s "$BATS_TEST_TMPDIR/byhand.sh" ]
+	sed -i "s/\bdemo\([0-9]\)\b/${ID}demo\1/g" "$BATS_TEST_TMPDIR/byhand.sh"
+	cat >"$BATS_TEST_TMPDIR/driver.sh" <<'EOF'
+# Runs each line of the block (comments dropped) in this shell, "STATUS<TAB>LINE" to fd 3.
+mount -t tmpfs tmpfs /run
+unset VEIL
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+if command -v veil >/dev/null; then echo "veil is already on PATH: $(command -v veil)"; exit 2; fi
+cd "$1"
+while IFS= read -r line; do
+	line=${line%%  #*}
+	[ -n "${line// /}" ] || continue
+	st=0
+	eval "$line" </dev/null || st=$?
+	printf '%s\t%s\n' "$st" "$line" >&3
+done <"$2"
+# what the block leaves running (run --detach): gone before the private /run goes
+for d in /run/veil/*/; do
+	[ -d "$d" ] && "$1/veil" delete --force "$(basename "$d")"
+done
+exit 0
+EOF
+	unshare -m --propagation private bash "$BATS_TEST_TMPDIR/driver.sh" "$clone" \
+		"$BATS_TEST_TMPDIR/byhand.sh" 3>"$BATS_TEST_TMPDIR/statuses" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 || true
+	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/statuses" >&2
+	# every line ran and succeeded, except "veil run demo2", whose container exits 3
+	[ "$(grep -c '' "$BATS_TEST_TMPDIR/statuses")" -eq "$(grep -cvE '^\s*(#|$)' "$BATS_TEST_TMPDIR/byhand.sh")" ]
+	! awk -F'\t' -v run="veil run ${ID}demo2" '$1 != 0 && !(index($2, run) == 1 && $1 == 3)' \
+		"$BATS_TEST_TMPDIR/statuses" | grep .
+	grep -q "^3	veil run ${ID}demo2" "$BATS_TEST_TMPDIR/statuses"
+	grep -q '"status": "created"' "$BATS_TEST_TMPDIR/out"
+	grep -q '^hello from veil$' "$BATS_TEST_TMPDIR/out"
+	grep -q "mkbundle: bundle ready in $clone/mybundle" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "compat: contrib/mkbundle finds the veil next to contrib/ when none is on PATH" {
+	local clone=$BATS_TEST_TMPDIR/clone-$MARK
+	make_clone "$clone"
+	run env -u VEIL PATH=/usr/sbin:/usr/bin:/sbin:/bin "$clone/contrib/mkbundle" "$BATS_TEST_TMPDIR/b"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	jq -e '.ociVersion' "$BATS_TEST_TMPDIR/b/config.json"
 }
