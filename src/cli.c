@@ -5,7 +5,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,11 +34,14 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
                const struct option *longopts)
 {
   char spec[64];
+  bool in_order = shortopts[0] == '+';
   int c;
 
-  /* '+': flags end at the first operand; ':': a missing value is told apart from an unknown
-   * flag.  Both are reported here as one line. */
-  snprintf(spec, sizeof(spec), "+:%s", shortopts[0] == '+' ? shortopts + 1 : shortopts);
+  /* As runc: a command's flags may come before or after its operands (getopt permutes argv),
+   * unless the caller asks with '+' that they end at the first operand (the global flags; exec
+   * and ps, whose words after the id are the process's).  ':': a missing value is told apart
+   * from an unknown flag.  Both are reported here as one line. */
+  snprintf(spec, sizeof(spec), "%s:%s", in_order ? "+" : "", in_order ? shortopts + 1 : shortopts);
   opterr = 0;
   c = getopt_long(argc, argv, spec, longopts, NULL);
   if (c == '?' || c == ':') {
@@ -49,7 +51,12 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
       snprintf(name, sizeof(name), "-%c", optopt);
     else
       snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg ? arg : "?", "="), arg ? arg : "?");
-    cli_failf(c == ':' ? "%s: flag %s needs a value" : "%s: unknown flag %s", cmd, name);
+    /* the global flags have no command name to put first: the log adds "veil: " itself */
+    const char *pre = cmd ? cmd : "", *sep = cmd ? ": " : "";
+    if (c == ':')
+      cli_failf("%s%sflag %s needs a value", pre, sep, name);
+    else
+      cli_failf("%s%sunknown flag %s", pre, sep, name);
     return -2;
   }
   return c;
@@ -95,7 +102,6 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
 
   memset(f, 0, sizeof(*f));
   f->opts.bundle = ".";
-  optind = 1;
   while ((c = cli_getopt(cmd, argc, argv, is_run ? "b:dh" : "b:h", longopts)) != -1) {
     switch (c) {
     case 'b':

@@ -28,9 +28,11 @@ typedef struct veil_command {
 int cli_fail(veil_error *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* getopt_long over a command's flags.  Returns the option's val, -1 at the end; an unknown
- * flag or a missing value is reported and turned into -2 (exit 1). --help is handled by the
- * caller through the 'h' val. */
+/* getopt_long over a command's flags (cmd: its name in messages; NULL for the global flags).
+ * Flags may follow the operands, as in runc, unless shortopts starts with '+': then they end
+ * at the first operand.  Returns the option's val, -1 at the end; an unknown flag or a missing
+ * value is reported and turned into -2 (exit 1). --help is handled by the caller through the
+ * 'h' val.  Start a new argv with optind = 0 (glibc then forgets the previous ordering). */
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
                const struct option *longopts);
 

@@ -97,8 +97,8 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
   int c, status = 0;
 
   memset(&o, 0, sizeof(o));
-  optind = 1;
-  while ((c = cli_getopt("exec", argc, argv, "p:te:u:g:c:dh", longopts)) != -1) {
+  /* '+': as runc, nothing after the id is a flag of exec's: it is the process's command line */
+  while ((c = cli_getopt("exec", argc, argv, "+p:te:u:g:c:dh", longopts)) != -1) {
     switch (c) {
     case 'p':
       o.process_file = optarg;

@@ -23,7 +23,8 @@ static const struct {
     {"SYS", SIGSYS},
 };
 
-/* "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3" */
+/* "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3"; "0" asks only whether the container is alive
+ * (kill(2)'s signal 0), as runc takes it */
 static int parse_signal(const char *s)
 {
   int n;
@@ -31,7 +32,7 @@ static int parse_signal(const char *s)
 
   if (isdigit((unsigned char)s[0])) {
     long v = strtol(s, &end, 10);
-    return (*end || v < 1 || v > SIGRTMAX) ? -1 : (int)v;
+    return (*end || v < 0 || v > SIGRTMAX) ? -1 : (int)v;
   }
   if (!strncasecmp(s, "SIG", 3))
     s += 3;
@@ -69,7 +70,8 @@ int cmd_kill(const veil_globals *g, int argc, char **argv)
     case 'h':
       printf("Usage: veil kill [-a|--all] CONTAINER-ID [SIGNAL]\n\n"
              "Send SIGNAL (a name such as TERM or SIGKILL, or a number; default TERM) to the\n"
-             "container's init; --all sends it to every process of the container.\n");
+             "container's init; --all sends it to every process of the container. Signal 0\n"
+             "sends nothing: the exit status tells whether the container runs.\n");
       return 0;
     default:
       return 1;

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int by_id(const void *a, const void *b)
+{
+  return strcmp(((const veil_container_info *)a)->id, ((const veil_container_info *)b)->id);
+}
+
 static int print_json(const veil_container_info *l, size_t n)
 {
   oci_json_writer *w = oci_json_writer_new(false);
@@ -104,6 +109,9 @@ int cmd_list(const veil_globals *g, int argc, char **argv)
     return 1;
   if (veil_container_list(g->root, &l, &n, &err) < 0)
     return cli_fail(&err);
+  /* runc lists by id (byte order), whatever order the state root's directory gives */
+  if (n > 1)
+    qsort(l, n, sizeof(*l), by_id);
   /* runc's words for an entry it cannot load; the entry itself is listed as "unknown" */
   for (size_t i = 0; i < n; i++)
     if (l[i].error)

@@ -141,7 +141,9 @@ int cmd_ps(const veil_globals *g, int argc, char **argv)
     return cli_failf("ps: ps options are only used with --format table");
   if (veil_container_pids(g->root, id, &pids, &n, &err) < 0)
     return cli_fail(&err);
-  if (!strcmp(format, "json")) {
+  if (!strcmp(format, "json") && n == 0) {
+    puts("null"); /* runc's output for no processes (a stopped container): clients take it */
+  } else if (!strcmp(format, "json")) {
     putchar('[');
     for (size_t i = 0; i < n; i++)
       printf("%s%d", i ? "," : "", (int)pids[i]);

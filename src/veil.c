@@ -3,11 +3,14 @@
 #include "binary-guard.h"
 #include "cli.h"
 #include "log.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static int cmd_help(const veil_globals *g, int argc, char **argv);
 
 static const veil_command commands[] = {
     {"create", "create a container", cmd_create, true},
@@ -27,13 +30,14 @@ static const veil_command commands[] = {
     {"features", "print what this veil supports (the OCI features document)", cmd_features, false},
     {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented, false},
     {"restore", "restore a container (not implemented yet)", cmd_unimplemented, false},
+    {"help", "show the commands, or one command's help", cmd_help, false},
 };
 
 static void usage(FILE *out)
 {
   fprintf(out, "Usage: veil [global flags] COMMAND [flags] [ARGS]\n\n"
                "veil runs OCI containers; its command line follows runc's.\n\nCommands:\n");
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+  for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nGlobal flags:\n"
                "  --root DIR               state directory (default /run/veil)\n"
@@ -44,6 +48,59 @@ static void usage(FILE *out)
                "  --rootless true|false|auto\n"
                "  -v, --version            print the version\n"
                "  -h, --help               print this help\n");
+}
+
+static const veil_command *find_command(const char *name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+    if (!strcmp(commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* veil help [COMMAND]: runc's form of --help */
+static int cmd_help(const veil_globals *g, int argc, char **argv)
+{
+  static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  int c;
+
+  while ((c = cli_getopt("help", argc, argv, "h", longopts)) != -1) {
+    if (c != 'h')
+      return 1;
+    printf("Usage: veil help [COMMAND]\n\nShow the commands, or the help of COMMAND (the same "
+           "as veil COMMAND --help).\n");
+    return 0;
+  }
+  if (cli_expect_args("help", argc, argv, 0, 1, "[COMMAND]"))
+    return 1;
+  if (optind == argc) {
+    usage(stdout);
+    return 0;
+  }
+  const veil_command *cmd = find_command(argv[optind]);
+  if (!cmd)
+    return cli_failf("help: unknown command \"%s\" (see veil --help)", argv[optind]);
+  char *sub_argv[] = {(char *)cmd->name, (char *)"--help", NULL};
+  optind = 0;
+  return cmd->run(g, 2, sub_argv);
+}
+
+/* --debug: what was asked, first in the log, as runc's debug log starts with its own steps */
+static void debug_command_line(int argc, char **argv)
+{
+  size_t len = 1;
+  for (int i = 0; i < argc; i++)
+    len += strlen(argv[i]) + 1;
+  cleanup_free char *line = calloc(1, len);
+  if (!line)
+    return;
+  for (int i = 0; i < argc; i++) {
+    if (i)
+      strcat(line, " ");
+    strcat(line, argv[i]);
+  }
+  veil_debug("command line: %s (veil %s, commit %s, spec %s)", line, PACKAGE_VERSION, VEIL_COMMIT,
+             OCI_SPEC_VERSION);
 }
 
 static const char *default_root(void)
@@ -75,7 +132,7 @@ int main(int argc, char **argv)
   veil_globals g = {.root = default_root(), .log_format = "text"};
   int c;
 
-  while ((c = cli_getopt("veil", argc, argv, "vh", longopts)) != -1) {
+  while ((c = cli_getopt(NULL, argc, argv, "+vh", longopts)) != -1) {
     switch (c) {
     case OPT_ROOT:
       g.root = optarg;
@@ -117,18 +174,17 @@ int main(int argc, char **argv)
     usage(stderr);
     return cli_failf("no command given");
   }
-  const char *name = argv[optind];
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-    if (strcmp(commands[i].name, name))
-      continue;
-    veil_error err = VEIL_ERROR_INIT;
-    if (commands[i].enters_container && veil_binary_protect(argv, &err) < 0)
-      return cli_fail(&err);
-    /* each command parses its own flags from argv[0] = its name */
-    int sub_argc = argc - optind;
-    char **sub_argv = argv + optind;
-    optind = 1;
-    return commands[i].run(&g, sub_argc, sub_argv);
-  }
-  return cli_failf("unknown command \"%s\" (see veil --help)", name);
+  if (g.debug)
+    debug_command_line(argc, argv);
+  const veil_command *cmd = find_command(argv[optind]);
+  if (!cmd)
+    return cli_failf("unknown command \"%s\" (see veil --help)", argv[optind]);
+  veil_error err = VEIL_ERROR_INIT;
+  if (cmd->enters_container && veil_binary_protect(argv, &err) < 0)
+    return cli_fail(&err);
+  /* each command parses its own flags from argv[0] = its name */
+  int sub_argc = argc - optind;
+  char **sub_argv = argv + optind;
+  optind = 0;
+  return cmd->run(&g, sub_argc, sub_argv);
 }

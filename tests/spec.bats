@@ -153,3 +153,29 @@ setup() {
 	[ "${lines[0]}" = 0 ]
 	[ "${lines[1]}" = read-only ]
 }
+
+# The schema of the spec version veil reports (tests/data/schema, vendored from
+# opencontainers/runtime-spec), checked with Debian's python3-jsonschema.
+@test "spec: the default and the rootless config validate against the runtime-spec schema" {
+	/usr/bin/python3 -c 'import jsonschema' || {
+		echo "Debian's python3-jsonschema is not installed (apt-get install python3-jsonschema)" >&2
+		return 1
+	}
+	local f
+	for f in "" --rootless; do
+		rm -f "$SPECDIR/config.json"
+		run_raw spec $f --bundle "$SPECDIR"
+		[ "$status" -eq 0 ]
+		run "$TESTS_DIR/schema-validate" "$SPECDIR/config.json"
+		echo "spec $f: $output" >&2
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+	done
+	# the validator does find what the schema forbids
+	jq '.process.rlimits[0].type = "nofile" | del(.process.cwd)' "$SPECDIR/config.json" \
+		>"$BATS_TEST_TMPDIR/bad.json"
+	run "$TESTS_DIR/schema-validate" "$BATS_TEST_TMPDIR/bad.json"
+	[ "$status" -eq 1 ]
+	assert_contains "$output" "process.rlimits.0.type"
+	assert_contains "$output" "'cwd' is a required property"
+}

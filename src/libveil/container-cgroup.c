@@ -81,8 +81,12 @@ int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *
   if (dirfd < 0)
     goto out;
   veil_status st = state_status(dirfd, s);
-  if (st == VEIL_STATUS_STOPPED || st == VEIL_STATUS_CREATING) {
-    /* as runc: the processes of a container that is not running are not asked for */
+  if (st == VEIL_STATUS_STOPPED) {
+    /* as runc: a stopped container has no processes, which is an answer, not an error */
+    rc = 0;
+    goto out;
+  }
+  if (st == VEIL_STATUS_CREATING) {
     veil_fail(err, 0, "container \"%s\" is %s", id, veil_status_name(st));
     goto out;
   }

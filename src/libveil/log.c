@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,6 +80,38 @@ int veil_json_escape(char *buf, size_t size, const char *s)
   return (int)o;
 }
 
+/* A logfmt value as runc's log (logrus' text format) writes it: bare when it is one plain
+ * word, otherwise double-quoted with Go's escapes, so that tools parse both logs alike. */
+static char *logfmt_value(const char *s)
+{
+  size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._/@^+");
+  char *out, *o;
+
+  if (*s && !s[n])
+    return strdup(s);
+  out = malloc(strlen(s) * 4 + 3);
+  if (!out)
+    return NULL;
+  o = out;
+  *o++ = '"';
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      *o++ = '\\';
+      *o++ = (char)c;
+    } else if (c == '\t') {
+      o += sprintf(o, "\\t");
+    } else if (c < 0x20 || c == 0x7f) {
+      o += sprintf(o, "\\x%02x", c);
+    } else {
+      *o++ = (char)c;
+    }
+  }
+  *o++ = '"';
+  *o = '\0';
+  return out;
+}
+
 static void log_write(veil_log_level level, const char *msg)
 {
   int saved = errno;
@@ -90,7 +123,11 @@ static void log_write(veil_log_level level, const char *msg)
    * keeps them in the log too). */
   if (level == VEIL_LOG_ERROR || (log_fd < 0 && (level == VEIL_LOG_WARN || log_debug))) {
     /* One line; a failed write to a closed stderr must not hide the real error. */
-    dprintf(STDERR_FILENO, "veil: %s%s\n", level == VEIL_LOG_WARN ? "warning: " : "", msg);
+    dprintf(STDERR_FILENO, "veil: %s%s\n",
+            level == VEIL_LOG_WARN    ? "warning: "
+            : level == VEIL_LOG_DEBUG ? "debug: "
+                                      : "",
+            msg);
   }
   if (log_fd >= 0 && (level >= VEIL_LOG_INFO || log_debug)) {
     if (log_format == VEIL_LOG_JSON) {
@@ -102,7 +139,9 @@ static void log_write(veil_log_level level, const char *msg)
                 esc, now ? now : "");
     } else {
       cleanup_free char *now = veil_now_rfc3339();
-      dprintf(log_fd, "%s %s: %s\n", now ? now : "", level_name[level], msg);
+      cleanup_free char *quoted = logfmt_value(msg);
+      if (quoted)
+        dprintf(log_fd, "time=\"%s\" level=%s msg=%s\n", now ? now : "", level_name[level], quoted);
     }
   }
   errno = saved;

@@ -10,8 +10,9 @@ typedef enum { VEIL_LOG_TEXT, VEIL_LOG_JSON } veil_log_format;
 typedef enum { VEIL_LOG_DEBUG, VEIL_LOG_INFO, VEIL_LOG_WARN, VEIL_LOG_ERROR } veil_log_level;
 
 /* Configure where messages go: stderr always gets text lines ("veil: msg"); when a log file is
- * set, each message is also appended to it in the given format (JSON: one object per line with
- * level, msg and an RFC 3339 time, what containerd and Docker parse). */
+ * set, each message is also appended to it in the given format, runc's: text is logfmt
+ * (time="…" level=… msg="…"), JSON one object per line with level, msg and an RFC 3339 time,
+ * what containerd and Docker parse. */
 int veil_log_init(const char *path, veil_log_format format, bool debug);
 void veil_log(veil_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void veil_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
