@@ -541,3 +541,47 @@ sched_field() {
 	set_args /garbage
 	expect_fail run 'exec /garbage: exec format error'
 }
+
+# ---------------------------------------------------------------------------
+# environment and working directory, as runc gives them
+
+# runc_observe CMD...: the same bundle (args set to CMD) under runc; its output in $output
+runc_observe() {
+	command -v runc >/dev/null || skip "runc is not installed (apt-get install runc)"
+	set_args "$@"
+	mkdir -p "$BATS_TEST_TMPDIR/runc-root"
+	run runc --root "$BATS_TEST_TMPDIR/runc-root" run --bundle "$BUNDLE" "runc-$ID"
+	[ "$status" -eq 0 ]
+}
+
+@test "env: the last of duplicate keys wins, once, and an empty HOME= is the passwd home, as runc" {
+	cfg '.process.env = ["PATH=/bin:/usr/bin", "HOME=", "A=1", "A=2", "B=x", "A=3"]'
+	# pid 1's environment as execve gave it (sh would fold duplicates itself)
+	runc_observe sh -c 'cat /proc/1/environ | tr "\0" "\n"'
+	local theirs=$output
+	set_args sh -c 'cat /proc/1/environ | tr "\0" "\n"'
+	run_ctr
+	[ "$stdout" = "$theirs" ]
+	[ "$stdout" = "$(printf 'PATH=/bin:/usr/bin\nHOME=/root\nA=3\nB=x')" ]
+}
+
+@test "cwd: a directory only the runtime can reach is entered before the user switch, as runc" {
+	mkdir -p "$BUNDLE/rootfs/secret/inner"
+	chmod 0700 "$BUNDLE/rootfs/secret"
+	cfg '.process.user = {uid: 1000, gid: 1000} | .process.cwd = "/secret/inner"'
+	runc_observe sh -c 'pwd; ls /secret >/dev/null 2>&1 || echo denied'
+	local theirs=$output
+	set_args sh -c 'pwd; ls /secret >/dev/null 2>&1 || echo denied'
+	run_ctr
+	[ "$stdout" = "$theirs" ]
+	[ "$stdout" = "$(printf '/secret/inner\ndenied')" ]
+}
+
+@test "cwd: exec --user --cwd into a directory only root can reach works, as runc exec" {
+	mkdir -p "$BUNDLE/rootfs/secret/inner"
+	chmod 0700 "$BUNDLE/rootfs/secret"
+	start_container
+	vrun exec --user 1000:1000 --cwd /secret/inner "$ID" pwd
+	[ "$status" -eq 0 ]
+	[ "$stdout" = /secret/inner ]
+}

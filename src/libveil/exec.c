@@ -420,8 +420,8 @@ __attribute__((noreturn)) static void exec_child_run(exec_child *c)
     child_fail(c, &err);
   if (c->console_fd >= 0)
     close(c->console_fd);
-  if (child_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
-      process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
+  if (child_seccomp(c, false, &err) < 0 || process_become_user_in_cwd(p, &err) < 0 ||
+      process_find_executable(p, &exe, &err) < 0)
     child_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

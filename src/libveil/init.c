@@ -341,8 +341,7 @@ void container_init(init_ctx *c)
    * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
   if (process_make_cwd(p, &err) < 0 || sched_set_scheduler(p, &err) < 0 ||
       sched_set_io_priority(p, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
-      process_set_identity(p, &err) < 0 || process_enter_cwd(p, &err) < 0 ||
-      process_find_executable(p, &exe, &err) < 0)
+      process_become_user_in_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

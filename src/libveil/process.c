@@ -409,6 +409,23 @@ int process_enter_cwd(const oci_process *p, veil_error *err)
   return 0;
 }
 
+int process_become_user_in_cwd(const oci_process *p, veil_error *err)
+{
+  /* runc's order: the working directory with the runtime's privileges first (a directory only
+   * root may enter, below a 0700 parent), and only if that is refused, again as the user */
+  bool entered = chdir(p->cwd) == 0;
+
+  if (process_set_identity(p, err) < 0)
+    return -1;
+  if (entered) {
+    char buf[4096];
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+      return veil_fail(err, 0, "process.cwd: %s is outside the container", p->cwd);
+    return 0;
+  }
+  return process_enter_cwd(p, err);
+}
+
 static const char *env_path(const oci_process *p)
 {
   for (size_t i = 0; i < p->env_len; i++)
@@ -481,8 +498,9 @@ char *process_home_env(const oci_process *p)
   char *line = NULL, *home = NULL;
   size_t cap = 0;
 
+  /* an empty HOME counts as none, as with runc */
   for (size_t i = 0; i < p->env_len; i++)
-    if (!strncmp(p->env[i], "HOME=", 5))
+    if (!strncmp(p->env[i], "HOME=", 5) && p->env[i][5])
       return NULL;
   /* the container's file, read directly: NSS would load the host's modules */
   f = fopen("/etc/passwd", "re");
@@ -509,6 +527,20 @@ char *process_home_env(const oci_process *p)
   return home ? home : strdup("HOME=/");
 }
 
+/* Adds "KEY=VALUE" to envp: a key already there keeps its place and takes the new value, so
+ * the last of duplicate keys wins, once (runc's environment, and glibc's getenv, read it so). */
+static void env_put(char **envp, size_t *n, char *kv)
+{
+  size_t klen = strcspn(kv, "=");
+
+  for (size_t i = 0; i < *n; i++)
+    if (!strncmp(envp[i], kv, klen) && envp[i][klen] == '=') {
+      envp[i] = kv;
+      return;
+    }
+  envp[(*n)++] = kv;
+}
+
 int process_exec(const oci_process *p, const char *path, int listen_fds, const char *home,
                  veil_error *err)
 {
@@ -525,7 +557,7 @@ int process_exec(const oci_process *p, const char *path, int listen_fds, const c
     if (listen_fds > 0 &&
         (!strncmp(p->env[i], "LISTEN_FDS=", 11) || !strncmp(p->env[i], "LISTEN_PID=", 11)))
       continue;
-    envp[n++] = p->env[i];
+    env_put(envp, &n, p->env[i]);
   }
   if (listen_fds > 0) {
     /* the process that reads them is this one after execve: its pid in the container */
@@ -534,8 +566,9 @@ int process_exec(const oci_process *p, const char *path, int listen_fds, const c
     envp[n++] = fds_var;
     envp[n++] = pid_var;
   }
+  /* in place of an empty HOME= */
   if (home)
-    envp[n++] = (char *)home;
+    env_put(envp, &n, (char *)home);
   execve(path, argv, envp);
   /* the file was found and executable: what failed is execve itself (a missing interpreter,
    * say), reported in runc's words, which clients and scripts match */

@@ -23,6 +23,8 @@ int process_make_cwd(const oci_process *p, veil_error *err);
  * capability sets and no_new_privs. */
 int process_set_identity(const oci_process *p, veil_error *err);
 int process_enter_cwd(const oci_process *p, veil_error *err);
+/* process_set_identity and process_enter_cwd, with the chdir tried before the switch first. */
+int process_become_user_in_cwd(const oci_process *p, veil_error *err);
 /* Resolves args[0] through PATH from process.env; the error is what clients show users:
  * exec "/nonexistent": no such file or directory. */
 int process_find_executable(const oci_process *p, char **path, veil_error *err);
