@@ -1,6 +1,7 @@
 #include "config.h"
 #include "cgroup-resources.h"
 #include "cgroup.h"
+#include "config-load.h"
 #include "container.h"
 #include "hooks.h"
 #include "idmap-mount.h"
@@ -53,24 +54,6 @@ static void created_release(created *c)
   c->state = NULL;
 }
 
-static int load_config(const char *bundle, oci_config **out, veil_error *err)
-{
-  cleanup_free char *path = veil_strdup_printf("%s/config.json", bundle);
-  struct stat st;
-  char *msg = NULL;
-
-  if (!path)
-    return veil_fail(err, ENOMEM, "config.json");
-  if (stat(path, &st) < 0)
-    return veil_fail(err, errno, "open %s", path);
-  *out = oci_config_parse_file(path, &msg);
-  if (!*out) {
-    veil_fail_take(err, 0, msg);
-    return veil_error_prefix(err, "config.json");
-  }
-  return 0;
-}
-
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, veil_error *err)
 {
   cleanup_free char *joined = NULL;
@@ -103,6 +86,8 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
 {
   const oci_process *p = cfg->process;
 
+  if (config_check_top_level(cfg, err) < 0)
+    return -1;
   if (!p)
     return veil_fail(err, 0, "config.json: process: required to create a container");
   if (!p->args || p->args_len == 0 || !p->args[0] || !*p->args[0])
@@ -256,7 +241,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (!bundle)
     return veil_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  if (load_config(bundle, &cfg, err) < 0)
+  if (config_load(bundle, &cfg, err) < 0)
     return -1;
   if (resolve_rootfs(bundle, cfg, &rootfs, err) < 0)
     goto out;
@@ -443,9 +428,18 @@ static int start_user_process(int dirfd, const veil_state_file *s, veil_error *e
   pidfd = open_init(s, err);
   if (pidfd < 0)
     return -1;
-  fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   if (fifo < 0)
     return veil_fail(err, errno, "open exec.fifo of \"%s\"", s->id);
+  /* Only the fifo the init waits on can start it: anything else put in its place would read as
+   * "started" (or as an error text) while the init still waits. */
+  struct stat st;
+  if (fstat(fifo, &st) < 0)
+    return veil_fail(err, errno, "stat exec.fifo of \"%s\"", s->id);
+  if (!S_ISFIFO(st.st_mode))
+    return veil_fail(
+        err, 0, "cannot start container \"%s\": its exec.fifo is not a fifo (was it replaced?)",
+        s->id);
   /* The init writes "0" once it sees us, then closes the fifo by execve (O_CLOEXEC) or writes
    * the exec error into it: read to EOF. */
   for (;;) {

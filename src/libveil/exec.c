@@ -8,6 +8,7 @@
  * the parent how it went: EOF means execve happened, bytes are the error. */
 #include "config.h"
 #include "cgroup.h"
+#include "config-load.h"
 #include "cpusched.h"
 #include "exec.h"
 #include "namespaces.h"
@@ -161,7 +162,6 @@ static int apply_flags(oci_process *p, const veil_exec_opts *o)
 static int build_process(const veil_exec_opts *o, const char *bundle, oci_config **cfgp,
                          oci_process **out, veil_error *err)
 {
-  cleanup_free char *path = veil_strdup_printf("%s/config.json", bundle);
   char *msg = NULL;
   oci_process *p = NULL;
 
@@ -176,11 +176,8 @@ static int build_process(const veil_exec_opts *o, const char *bundle, oci_config
                      access("/sys/kernel/security/apparmor", F_OK) == 0
                          ? "applying AppArmor profiles is not implemented in veil"
                          : "AppArmor is not enabled on this host");
-  *cfgp = path ? oci_config_parse_file(path, &msg) : NULL;
-  if (!*cfgp) {
-    veil_fail_take(err, 0, msg);
-    return veil_error_prefix(err, "%s", path ? path : "config.json");
-  }
+  if (config_load(bundle, cfgp, err) < 0)
+    return -1;
   if (o->process_file) {
     p = oci_process_parse_file(o->process_file, &msg);
     if (!p) {
