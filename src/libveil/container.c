@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* ---- create ------------------------------------------------------------------------------ */
 
@@ -157,6 +158,44 @@ static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_stat
   return 0;
 }
 
+/* Reaps a child just sent SIGKILL, for at most 5 s: one that stays frozen (a thaw that failed,
+ * a frozen parent cgroup) must not keep create waiting. */
+static void reap_killed(pid_t pid)
+{
+  struct timespec ts = {0, 100000};
+
+  for (int i = 0; i < 1000; i++) {
+    pid_t r = waitpid(pid, NULL, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR))
+      return;
+    nanosleep(&ts, NULL);
+    if (ts.tv_nsec < 10000000)
+      ts.tv_nsec *= 2;
+  }
+}
+
+/* The next message of the init.  A freeze from outside veil after do_create's check stops the
+ * init: the wait ends then, rather than waiting for whoever thaws it. */
+static int recv_from_init(int sync_fd, const cgroup_handle *cg, sync_msg *m, veil_error *err)
+{
+  struct pollfd pfd = {.fd = sync_fd, .events = POLLIN};
+  const char *frozen;
+
+  for (;;) {
+    int n = poll(&pfd, 1, cg ? 500 : -1);
+    if (n < 0 && errno != EINTR)
+      return veil_fail(err, errno, "wait for the container init");
+    if (n > 0)
+      break;
+    if (n == 0 && (frozen = cgroup_frozen_dir(cg)))
+      return veil_fail(err, 0, "container's cgroup %s was frozen during create", frozen);
+  }
+  int r = sync_recv(sync_fd, m);
+  if (r != 0)
+    return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+  return 0;
+}
+
 /* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
  * hooks get), then the runtime hooks when the init asks, then READY. */
 static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
@@ -165,9 +204,8 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   sync_msg m;
 
   for (;;) {
-    int r = sync_recv(sync_fd, &m);
-    if (r != 0)
-      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (recv_from_init(sync_fd, cg, &m, err) < 0)
+      return -1;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
     if (m.type == SYNC_USERNS) {
@@ -199,9 +237,8 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
   for (;;) {
-    int r = sync_recv(sync_fd, &m);
-    if (r != 0)
-      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (recv_from_init(sync_fd, cg, &m, err) < 0)
+      return -1;
     if (m.type == SYNC_READY)
       return 0;
     if (m.type == SYNC_ERROR)
@@ -277,6 +314,13 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
       cgroup_create(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
+  /* as runc refuses it: the init would stop there and create wait for it for ever */
+  const char *frozen = cg ? cgroup_frozen_dir(cg) : NULL;
+  if (frozen) {
+    veil_fail(err, 0, "linux.cgroupsPath: container's cgroup %s is frozen: thaw it first", frozen);
+    cgroup_remove_unused(steal_pointer(&cg));
+    goto out;
+  }
 
   now = veil_now_rfc3339();
   owner = owner_name(geteuid());
@@ -357,14 +401,17 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
 out:
   if (rc < 0) {
     /* Roll back: the init and everything in its namespaces, then the state directory. */
-    if (init_pid > 0 && init_pid != child) {
+    if (init_pid > 0 && init_pid != child)
       kill(init_pid, SIGKILL);
-      waitpid(init_pid, NULL, 0);
-    }
-    if (child > 0) {
+    if (child > 0)
       kill(child, SIGKILL);
-      waitpid(child, NULL, 0);
-    }
+    /* a process of a frozen v1 cgroup dies of SIGKILL only once thawed */
+    if (child > 0 && cg && cgroup_frozen_dir(cg))
+      cgroup_kill_all(cg, SIGKILL, NULL);
+    if (init_pid > 0 && init_pid != child)
+      reap_killed(init_pid);
+    if (child > 0)
+      reap_killed(child);
     /* runtime.md: a failed create hook stops the container and goes on with steps 12 and 13, the
      * poststop hooks: once the namespaces existed, hooks may have set up what those undo. */
     if (init_pid > 0)

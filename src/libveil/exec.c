@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -484,6 +485,27 @@ static void exec_run_release(exec_run *r)
   oci_process_free(r->p);
 }
 
+/* The child's verdict.  A child in a frozen cgroup (exec --ignore-paused into a paused container,
+ * or a freeze from outside veil) goes on only once thawed, as runc's does: the container's lock
+ * is let go meanwhile, or the resume that thaws it could never take it. */
+static int wait_exec_result(exec_run *r, const cgroup_handle *cg, pid_t pid, veil_error *err)
+{
+  struct pollfd pfd = {.fd = r->errpipe[0], .events = POLLIN};
+
+  for (;;) {
+    int n = poll(&pfd, 1, cg && r->dirfd >= 0 ? 100 : -1);
+    if (n < 0 && errno != EINTR)
+      return veil_fail(err, errno, "wait for the process");
+    if (n > 0)
+      return read_exec_result(r->errpipe[0], pid, err);
+    if (n == 0 && cgroup_frozen_dir(cg)) {
+      /* the frozen child holds a copy of the fd: only an explicit unlock lets the lock go */
+      flock(r->dirfd, LOCK_UN);
+      veil_closep(&r->dirfd);
+    }
+  }
+}
+
 /* The container, locked (shared) while the process is set up: delete waits for it. */
 static int open_running(const char *root, const char *id, const veil_exec_opts *o, exec_run *r,
                         veil_error *err)
@@ -498,11 +520,11 @@ static int open_running(const char *root, const char *id, const veil_exec_opts *
     return -1;
   veil_status st = state_status(r->dirfd, r->s);
   /* as runc: a created container can be exec'd into (its namespaces and root are ready) */
-  if (st == VEIL_STATUS_STOPPED || st == VEIL_STATUS_CREATING ||
-      (st == VEIL_STATUS_PAUSED && !o->ignore_paused))
-    return veil_fail(err, 0, "cannot exec in container \"%s\": container is %s%s", id,
-                     veil_status_name(st),
-                     st == VEIL_STATUS_PAUSED ? " (use --ignore-paused to override)" : "");
+  if (st == VEIL_STATUS_PAUSED && !o->ignore_paused)
+    return veil_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+  if (st == VEIL_STATUS_STOPPED || st == VEIL_STATUS_CREATING)
+    return veil_fail(err, 0, "cannot exec in container \"%s\": container is %s", id,
+                     veil_status_name(st));
   r->init_pidfd = r->s->pid > 0 ? veil_pidfd_open(r->s->pid) : -1;
   if (r->init_pidfd < 0 || !state_init_alive(r->s))
     return veil_fail(err, 0, "cannot exec in container \"%s\": container is stopped", id);
@@ -639,7 +661,7 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   }
   veil_closep(&r.errpipe[1]);
   veil_closep(&r.console_fd);
-  if (read_exec_result(r.errpipe[0], pid, err) < 0) {
+  if (wait_exec_result(&r, cg, pid, err) < 0) {
     pid = -1;
     goto out;
   }
