@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Hostile or malformed inputs that used to be accepted, or to hang veil: config.json that is not
 # a regular file, process.env entries that are not KEY=VALUE, ociVersion, hostname, over-long
-# ids, a replaced exec.fifo.
+# ids, a replaced exec.fifo, and many idmapped mounts under a low open-file limit.
 #
 # Each refusal is checked as in errors.bats (expect_error): exit status 1, one line on stderr
 # naming the field or path, nothing left behind.  Cases that hung run with a short VEIL_TIMEOUT
@@ -174,4 +174,51 @@ no_cgroup_left() {
 		[ "$status" -eq 0 ]
 		assert_no_leftovers
 	done
+}
+
+# ---------------------------------------------------------------------------
+# idmapped mounts: one descriptor per mount at a time, not one per mount at once
+
+# run_with_fd_limit N ARG...: "veil ARG..." under ulimit -n N; sets $status, $stdout, $stderr.
+run_with_fd_limit() {
+	local n=$1
+	shift
+	status=0
+	(
+		ulimit -n "$n"
+		exec timeout -k 5 60 "$VEIL" --root "$ROOT" "$@"
+	) </dev/null >"$BATS_TEST_TMPDIR/lim.out" 2>"$BATS_TEST_TMPDIR/lim.err" 3>&- || status=$?
+	stdout=$(cat "$BATS_TEST_TMPDIR/lim.out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/lim.err")
+	echo "# veil $* (ulimit -n $n) -> exit $status; stdout: $stdout; stderr: $stderr" >&2
+}
+
+idmap_ok() {
+	VEIL_TIMEOUT=10 veil features 2>/dev/null |
+		jq -e '.linux.mountExtensions.idmap.enabled == true' >/dev/null
+}
+
+@test "inputs: 200 idmapped mounts fit under ulimit -n 64, in a user namespace and without" {
+	idmap_ok || skip "this kernel cannot make idmapped mounts (no mount_setattr)"
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo hi >"$BATS_TEST_TMPDIR/src/f"
+	cfg 'del(.process.rlimits)
+	   | .mounts += [range(0; 200) as $i | {destination: ("/mnt/m\($i)"), type: "bind",
+	       source: $src, options: ["bind", "idmap"],
+	       uidMappings: [{containerID: 0, hostID: 1000, size: 10}],
+	       gidMappings: [{containerID: 0, hostID: 1000, size: 10}]}]' \
+		--arg src "$BATS_TEST_TMPDIR/src"
+	# the file's owner, host uid 0, is 1000 through the idmapped mount
+	set_args sh -c 'cat /mnt/m0/f /mnt/m199/f; stat -c %u /mnt/m199/f'
+	run_with_fd_limit 64 run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = $'hi\nhi\n1000' ]
+	# with a user namespace of the container's own, the parent makes each tree
+	userns_config
+	chmod a+rx "$BATS_TEST_TMPDIR/src"
+	set_args sh -c 'cat /mnt/m0/f /mnt/m199/f'
+	run_with_fd_limit 64 run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = $'hi\nhi' ]
+	assert_no_leftovers
 }

@@ -231,9 +231,6 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
              cgroup_resources_apply_linux(cg, cfg->linux, err) < 0))
     return -1;
-  /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
-  if (idmap_mounts_send(cfg, st->bundle, *init_pid, sync_fd, err) < 0)
-    return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
   for (;;) {
@@ -243,6 +240,12 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
       return 0;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
+    /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
+    if (m.type == SYNC_MOUNT_FD) {
+      if (idmap_mount_reply(cfg, st->bundle, *init_pid, sync_fd, m.pid, err) < 0)
+        return -1;
+      continue;
+    }
     if (m.type != SYNC_HOOKS)
       return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
     if (run_runtime_hooks(sync_fd, cfg, st, *init_pid, err) < 0)
