@@ -18,10 +18,10 @@ teardown() {
 	# a test that failed while its container was paused: thaw it, or nothing in it can die
 	local f
 	for f in /sys/fs/cgroup/freezer/veil/"$ID"*/freezer.state \
-		/sys/fs/cgroup/freezer/"$CGP"/*/freezer.state; do
+		/sys/fs/cgroup/freezer/"$CGP"/freezer.state /sys/fs/cgroup/freezer/"$CGP"/*/freezer.state; do
 		[ -e "$f" ] && echo THAWED >"$f" 2>/dev/null
 	done
-	for f in /sys/fs/cgroup/unified/"$CGP"/*/cgroup.freeze; do
+	for f in /sys/fs/cgroup/unified/"$CGP"/cgroup.freeze /sys/fs/cgroup/unified/"$CGP"/*/cgroup.freeze; do
 		[ -e "$f" ] && echo 0 >"$f" 2>/dev/null
 	done
 	common_teardown
@@ -573,4 +573,143 @@ mv "$BUNDLE/c.json" "$BUNDLE/config.json"
 if V create --bundle "$BUNDLE" "$ID"; then exit 1; fi
 [ ! -e "/sys/fs/cgroup/$CGP" ]
 '
+}
+
+# ---------------------------------------------------------------------------
+# the freezer and veil's waits: no command may wait without a bound on another veil command or
+# on a frozen process (each such call here has a timeout: exit 124 means it hung)
+
+@test "cgroups: exec into a paused container is refused as runc refuses it" {
+	need_hybrid
+	start_container
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	vrun exec "$ID" true
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "cannot exec in a paused container (use --ignore-paused to override)"
+	vrun resume "$ID"
+	[ "$status" -eq 0 ]
+}
+
+# exec_ignore_paused_then_resume [EXEC-FLAG...]: exec --ignore-paused into the paused container in
+# the background; resume must get through while it waits, and the exec then runs.
+exec_ignore_paused_then_resume() {
+	local out=$BATS_TEST_TMPDIR/exec.out epid rc=0
+	veil exec --ignore-paused "$@" "$ID" sh -c 'echo ran-after-resume' \
+		</dev/null >"$out" 2>&1 3>&- &
+	epid=$!
+	track_pid "$epid"
+	# the exec'd process is in the frozen cgroup by now (or soon): resume must not wait for it
+	sleep 1
+	VEIL_TIMEOUT=10 vrun resume "$ID"
+	[ "$status" -eq 0 ]
+	wait "$epid" || rc=$?
+	cat "$out" >&2
+	[ "$rc" -eq 0 ]
+	grep -qx ran-after-resume "$out" || [ "$1" = -d ]
+	[ "$(state_field status)" = running ]
+}
+
+@test "cgroups: exec --ignore-paused into a paused container does not block resume (v1)" {
+	need_hybrid
+	start_container
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	exec_ignore_paused_then_resume
+}
+
+@test "cgroups: exec --ignore-paused --detach into a paused container does not block resume (v1)" {
+	need_hybrid
+	start_container
+	vrun pause "$ID"
+	[ "$status" -eq 0 ]
+	exec_ignore_paused_then_resume -d
+}
+
+@test "cgroups: exec --ignore-paused into a paused container does not block resume (v2)" {
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/x"
+	in_private_v2 '
+V run -d --bundle "$BUNDLE" "$ID"
+V pause "$ID"
+V exec --ignore-paused "$ID" echo ran-after-resume >"$BATS_TEST_TMPDIR/e.out" 2>&1 </dev/null &
+epid=$!
+sleep 1
+V resume "$ID"
+wait $epid
+grep -qx ran-after-resume "$BATS_TEST_TMPDIR/e.out"
+V delete --force "$ID"
+[ ! -e "/sys/fs/cgroup/$CGP/x" ]
+'
+}
+
+# ---------------------------------------------------------------------------
+# create/run into a frozen cgroup
+
+# refused_frozen CMD: "veil CMD" exits 1 at once with one line saying the cgroup is frozen, and
+# leaves no state dir and no process.
+refused_frozen() {
+	VEIL_TIMEOUT=10 vrun "$1" --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	assert_one_error_line
+	assert_contains "$stderr" "frozen"
+	assert_no_leftovers
+}
+
+@test "cgroups: run into a v1 cgroup that is already frozen is refused, nothing left" {
+	need_hybrid
+	set_args true
+	mkdir -p "/sys/fs/cgroup/freezer/$CGP/cold"
+	echo FROZEN >"/sys/fs/cgroup/freezer/$CGP/cold/freezer.state"
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/cold"
+	refused_frozen run
+	refused_frozen create
+	# what veil made in the other hierarchies is gone; the frozen cgroup that was there stays
+	[ -z "$(find /sys/fs/cgroup/*/"$CGP"/cold -maxdepth 0 -type d 2>/dev/null | grep -v /freezer/)" ]
+	[ "$(cat "/sys/fs/cgroup/freezer/$CGP/cold/freezer.state")" = FROZEN ]
+}
+
+@test "cgroups: create below a frozen v1 parent cgroup is refused, nothing left" {
+	need_hybrid
+	mkdir -p "/sys/fs/cgroup/freezer/$CGP"
+	echo FROZEN >"/sys/fs/cgroup/freezer/$CGP/freezer.state"
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/child"
+	refused_frozen create
+	[ -z "$(find /sys/fs/cgroup/*/"$CGP"/child -maxdepth 0 -type d 2>/dev/null)" ]
+}
+
+@test "cgroups: create into a frozen v2 cgroup, or below one, is refused, nothing left" {
+	set_args true
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/cold"
+	in_private_v2 '
+mkdir -p "/sys/fs/cgroup/$CGP/cold"
+echo 1 >"/sys/fs/cgroup/$CGP/cold/cgroup.freeze"
+rc=0; V create --bundle "$BUNDLE" "$ID" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+cat "$BATS_TEST_TMPDIR/err"
+[ "$rc" -eq 1 ]
+grep -q frozen "$BATS_TEST_TMPDIR/err"
+[ ! -e "$ROOT/$ID" ]
+echo 0 >"/sys/fs/cgroup/$CGP/cold/cgroup.freeze"
+rmdir "/sys/fs/cgroup/$CGP/cold"
+echo 1 >"/sys/fs/cgroup/$CGP/cgroup.freeze"
+rc=0; V run --bundle "$BUNDLE" "$ID" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+cat "$BATS_TEST_TMPDIR/err"
+[ "$rc" -eq 1 ]
+grep -q frozen "$BATS_TEST_TMPDIR/err"
+[ ! -e "$ROOT/$ID" ]
+[ ! -e "/sys/fs/cgroup/$CGP/cold" ]
+echo 0 >"/sys/fs/cgroup/$CGP/cgroup.freeze"
+rmdir "/sys/fs/cgroup/$CGP"
+'
+}
+
+@test "cgroups: a cgroup frozen from outside during create ends the create, nothing left" {
+	need_hybrid
+	set_args true
+	# a createRuntime hook (run by veil while the init waits) freezes the init's cgroup
+	cfg '.linux.cgroupsPath = $p
+	   | .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", ("echo FROZEN > " + $f)]}]' \
+		--arg p "/$CGP/mid" --arg f "/sys/fs/cgroup/freezer/$CGP/mid/freezer.state"
+	refused_frozen create
+	[ -z "$(find /sys/fs/cgroup/*/"$CGP"/mid -maxdepth 0 -type d 2>/dev/null)" ]
 }

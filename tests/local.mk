@@ -38,6 +38,7 @@ EXTRA_DIST += \
 	tests/bench/run-bench \
 	tests/bench/README.md \
 	tests/features.bats \
+	tests/inputs.bats \
 	tests/clients/run \
 	tests/clients/common.bash \
 	tests/clients/docker.bats \

@@ -29,6 +29,8 @@ int cg_read(const char *dir, const char *file, char *buf, size_t size);
 int cg_v1_init_cpuset(const char *dir, veil_error *err);
 int cg_v1_freeze(const char *dir, bool frozen, veil_error *err);
 bool cg_v1_is_frozen(const char *dir);
+/* FROZEN or FREEZING, by its own freezer.state or a parent's */
+bool cg_v1_is_frozen_effective(const char *dir);
 
 /* cgroup-v2.c */
 int cg_v2_enable_controllers(const char *dir);
@@ -36,6 +38,8 @@ int cg_v2_enable_controllers(const char *dir);
 int cg_v2_require_controller(const char *dir, const char *ctl, const char *key, veil_error *err);
 int cg_v2_freeze(const char *dir, bool frozen, veil_error *err);
 bool cg_v2_is_frozen(const char *dir);
+/* asked to freeze, or frozen by an ancestor (cgroup.events) */
+bool cg_v2_is_frozen_effective(const char *dir);
 /* 1 when this kernel has no cgroup.kill (the caller signals each process instead) */
 int cg_v2_kill(const char *dir, veil_error *err);
 

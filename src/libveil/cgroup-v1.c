@@ -48,6 +48,11 @@ bool cg_v1_is_frozen(const char *dir)
   return state_is(dir, "FROZEN");
 }
 
+bool cg_v1_is_frozen_effective(const char *dir)
+{
+  return state_is(dir, "FROZEN") || state_is(dir, "FREEZING");
+}
+
 /* FREEZING means some task has not stopped yet (e.g. in an uninterruptible sleep): the write is
  * repeated, as the kernel documentation suggests, until FROZEN or the time is up. */
 int cg_v1_freeze(const char *dir, bool frozen, veil_error *err)

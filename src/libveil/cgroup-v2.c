@@ -109,6 +109,11 @@ bool cg_v2_is_frozen(const char *dir)
   return buf[0] == '1';
 }
 
+bool cg_v2_is_frozen_effective(const char *dir)
+{
+  return cg_v2_is_frozen(dir) || events_frozen(dir) == 1;
+}
+
 int cg_v2_freeze(const char *dir, bool frozen, veil_error *err)
 {
   struct timespec ts = {0, 500000};

@@ -575,6 +575,16 @@ bool cgroup_is_frozen(const cgroup_handle *h)
   return (d = dir_of(h, "")) && cg_v2_is_frozen(d->path);
 }
 
+const char *cgroup_frozen_dir(const cgroup_handle *h)
+{
+  const cg_dir *d = dir_of(h, "freezer");
+
+  if (d && cg_v1_is_frozen_effective(d->path))
+    return d->path;
+  d = dir_of(h, "");
+  return d && cg_v2_is_frozen_effective(d->path) ? d->path : NULL;
+}
+
 static int add_pids(int dfd, pid_t **pids, size_t *n, size_t *cap, int depth)
 {
   cleanup_close int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
@@ -763,6 +773,13 @@ int cgroup_destroy(cgroup_handle *h, veil_error *err)
   }
   cgroup_handle_free(h);
   return rc;
+}
+
+void cgroup_remove_unused(cgroup_handle *h)
+{
+  for (size_t i = 0; h && i < h->n; i++)
+    rm_dir(&h->dirs[i]);
+  cgroup_handle_free(h);
 }
 
 /* ---- state.json -------------------------------------------------------------------------- */

@@ -60,6 +60,9 @@ bool cgroup_owned(const cgroup_handle *h);
 /* v1: freezer.state FROZEN/THAWED; v2: cgroup.freeze; both wait until the kernel reports it. */
 int cgroup_freeze(const cgroup_handle *h, bool frozen, veil_error *err);
 bool cgroup_is_frozen(const cgroup_handle *h);
+/* The directory (v1 freezer, or cgroup2) whose processes are or are being frozen, by its own
+ * setting or an ancestor's; NULL when none is.  A process put there stops until it is thawed. */
+const char *cgroup_frozen_dir(const cgroup_handle *h);
 
 /* Host pids of every process in the container's cgroup and its sub-cgroups; *pids malloc'd. */
 int cgroup_pids(const cgroup_handle *h, pid_t **pids, size_t *n, veil_error *err);
@@ -70,6 +73,10 @@ int cgroup_kill_all(const cgroup_handle *h, int sig, veil_error *err);
 /* Kills what is left (only in directories it created), removes what create made (EBUSY retried
  * for a bounded time) and never a directory it did not create.  Frees h. */
 int cgroup_destroy(cgroup_handle *h, veil_error *err);
+
+/* Removes what create made, for a handle no process was ever put in: nothing to kill, nothing
+ * to thaw (a frozen directory that was there before stays as it was).  Frees h. */
+void cgroup_remove_unused(cgroup_handle *h);
 
 /* state.json: s->cgroup_paths gets controller -> directory ("unified" for cgroup2) and s->flags
  * gets "cgroup-layout=..." and one "cgroup-created=N:DIR" per directory that create made (N = how

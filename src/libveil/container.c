@@ -1,6 +1,7 @@
 #include "config.h"
 #include "cgroup-resources.h"
 #include "cgroup.h"
+#include "config-load.h"
 #include "container.h"
 #include "hooks.h"
 #include "idmap-mount.h"
@@ -31,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* ---- create ------------------------------------------------------------------------------ */
 
@@ -53,24 +55,6 @@ static void created_release(created *c)
   veil_state_file_free(c->state);
   c->dirfd = c->rootfd = c->pty_master = -1;
   c->state = NULL;
-}
-
-static int load_config(const char *bundle, oci_config **out, veil_error *err)
-{
-  cleanup_free char *path = veil_strdup_printf("%s/config.json", bundle);
-  struct stat st;
-  char *msg = NULL;
-
-  if (!path)
-    return veil_fail(err, ENOMEM, "config.json");
-  if (stat(path, &st) < 0)
-    return veil_fail(err, errno, "open %s", path);
-  *out = oci_config_parse_file(path, &msg);
-  if (!*out) {
-    veil_fail_take(err, 0, msg);
-    return veil_error_prefix(err, "config.json");
-  }
-  return 0;
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, veil_error *err)
@@ -125,6 +109,8 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
 {
   const oci_process *p = cfg->process;
 
+  if (config_check_top_level(cfg, err) < 0)
+    return -1;
   if (!p)
     return veil_fail(err, 0, "config.json: process: required to create a container");
   if (!p->args || p->args_len == 0 || !p->args[0] || !*p->args[0])
@@ -198,6 +184,44 @@ static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_stat
   return 0;
 }
 
+/* Reaps a child just sent SIGKILL, for at most 5 s: one that stays frozen (a thaw that failed,
+ * a frozen parent cgroup) must not keep create waiting. */
+static void reap_killed(pid_t pid)
+{
+  struct timespec ts = {0, 100000};
+
+  for (int i = 0; i < 1000; i++) {
+    pid_t r = waitpid(pid, NULL, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR))
+      return;
+    nanosleep(&ts, NULL);
+    if (ts.tv_nsec < 10000000)
+      ts.tv_nsec *= 2;
+  }
+}
+
+/* The next message of the init.  A freeze from outside veil after do_create's check stops the
+ * init: the wait ends then, rather than waiting for whoever thaws it. */
+static int recv_from_init(int sync_fd, const cgroup_handle *cg, sync_msg *m, veil_error *err)
+{
+  struct pollfd pfd = {.fd = sync_fd, .events = POLLIN};
+  const char *frozen;
+
+  for (;;) {
+    int n = poll(&pfd, 1, cg ? 500 : -1);
+    if (n < 0 && errno != EINTR)
+      return veil_fail(err, errno, "wait for the container init");
+    if (n > 0)
+      break;
+    if (n == 0 && (frozen = cgroup_frozen_dir(cg)))
+      return veil_fail(err, 0, "container's cgroup %s was frozen during create", frozen);
+  }
+  int r = sync_recv(sync_fd, m);
+  if (r != 0)
+    return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+  return 0;
+}
+
 /* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
  * hooks get), then the runtime hooks when the init asks, then READY. */
 static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
@@ -206,9 +230,8 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
   sync_msg m;
 
   for (;;) {
-    int r = sync_recv(sync_fd, &m);
-    if (r != 0)
-      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (recv_from_init(sync_fd, cg, &m, err) < 0)
+      return -1;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
     if (m.type == SYNC_USERNS) {
@@ -238,19 +261,21 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
    * it nor, being non-dumpable, open its own /proc file (owned by the host's root). */
   if (process_set_oom_score_adj(cfg->process, *init_pid, err) < 0)
     return -1;
-  /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
-  if (idmap_mounts_send(cfg, st->bundle, *init_pid, sync_fd, err) < 0)
-    return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
   for (;;) {
-    int r = sync_recv(sync_fd, &m);
-    if (r != 0)
-      return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
+    if (recv_from_init(sync_fd, cg, &m, err) < 0)
+      return -1;
     if (m.type == SYNC_READY)
       return 0;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
+    /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
+    if (m.type == SYNC_MOUNT_FD) {
+      if (idmap_mount_reply(cfg, st->bundle, *init_pid, sync_fd, m.pid, err) < 0)
+        return -1;
+      continue;
+    }
     if (m.type != SYNC_HOOKS)
       return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
     if (run_runtime_hooks(sync_fd, cfg, st, *init_pid, err) < 0)
@@ -287,7 +312,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (!bundle)
     return veil_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  if (load_config(bundle, &cfg, err) < 0)
+  if (config_load(bundle, &cfg, err) < 0)
     return -1;
   if (resolve_rootfs(bundle, cfg, &rootfs, err) < 0)
     goto out;
@@ -323,6 +348,13 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
       cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
+  /* as runc refuses it: the init would stop there and create wait for it for ever */
+  const char *frozen = cg ? cgroup_frozen_dir(cg) : NULL;
+  if (frozen) {
+    veil_fail(err, 0, "linux.cgroupsPath: container's cgroup %s is frozen: thaw it first", frozen);
+    cgroup_remove_unused(steal_pointer(&cg));
+    goto out;
+  }
 
   now = veil_now_rfc3339();
   owner = owner_name(geteuid());
@@ -413,14 +445,17 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
 out:
   if (rc < 0) {
     /* Roll back: the init and everything in its namespaces, then the state directory. */
-    if (init_pid > 0 && init_pid != child) {
+    if (init_pid > 0 && init_pid != child)
       kill(init_pid, SIGKILL);
-      waitpid(init_pid, NULL, 0);
-    }
-    if (child > 0) {
+    if (child > 0)
       kill(child, SIGKILL);
-      waitpid(child, NULL, 0);
-    }
+    /* a process of a frozen v1 cgroup dies of SIGKILL only once thawed */
+    if (child > 0 && cg && cgroup_frozen_dir(cg))
+      cgroup_kill_all(cg, SIGKILL, NULL);
+    if (init_pid > 0 && init_pid != child)
+      reap_killed(init_pid);
+    if (child > 0)
+      reap_killed(child);
     /* runtime.md: a failed create hook stops the container and goes on with steps 12 and 13, the
      * poststop hooks: once the namespaces existed, hooks may have set up what those undo. */
     if (init_pid > 0)
@@ -486,9 +521,18 @@ static int start_user_process(int dirfd, const veil_state_file *s, veil_error *e
   pidfd = open_init(s, err);
   if (pidfd < 0)
     return -1;
-  fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  fifo = openat(dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   if (fifo < 0)
     return veil_fail(err, errno, "open exec.fifo of \"%s\"", s->id);
+  /* Only the fifo the init waits on can start it: anything else put in its place would read as
+   * "started" (or as an error text) while the init still waits. */
+  struct stat st;
+  if (fstat(fifo, &st) < 0)
+    return veil_fail(err, errno, "stat exec.fifo of \"%s\"", s->id);
+  if (!S_ISFIFO(st.st_mode))
+    return veil_fail(
+        err, 0, "cannot start container \"%s\": its exec.fifo is not a fifo (was it replaced?)",
+        s->id);
   /* The init writes "0" once it sees us, then closes the fifo by execve (O_CLOEXEC) or writes
    * the exec error into it: read to EOF. */
   for (;;) {

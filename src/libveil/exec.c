@@ -12,6 +12,7 @@
  * are the error; another carries the process's pid from the joiner. */
 #include "config.h"
 #include "cgroup.h"
+#include "config-load.h"
 #include "cpusched.h"
 #include "exec.h"
 #include "log.h"
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -167,7 +169,6 @@ static int apply_flags(oci_process *p, const veil_exec_opts *o)
 static int build_process(const veil_exec_opts *o, const char *bundle, oci_config **cfgp,
                          oci_process **out, veil_error *err)
 {
-  cleanup_free char *path = veil_strdup_printf("%s/config.json", bundle);
   char *msg = NULL;
   oci_process *p = NULL;
 
@@ -182,11 +183,8 @@ static int build_process(const veil_exec_opts *o, const char *bundle, oci_config
                      access("/sys/kernel/security/apparmor", F_OK) == 0
                          ? "applying AppArmor profiles is not implemented in veil"
                          : "AppArmor is not enabled on this host");
-  *cfgp = path ? oci_config_parse_file(path, &msg) : NULL;
-  if (!*cfgp) {
-    veil_fail_take(err, 0, msg);
-    return veil_error_prefix(err, "%s", path ? path : "config.json");
-  }
+  if (config_load(bundle, cfgp, err) < 0)
+    return -1;
   if (o->process_file) {
     p = oci_process_parse_file(o->process_file, &msg);
     if (!p) {
@@ -527,6 +525,29 @@ static void exec_run_release(exec_run *r)
   oci_process_free(r->p);
 }
 
+/* The child's verdict.  A child in a frozen cgroup (exec --ignore-paused into a paused container,
+ * or a freeze from outside veil) goes on only once thawed, as runc's does: the container's lock
+ * is let go meanwhile, or the resume that thaws it could never take it. */
+/* Waits until FD is readable.  A process frozen (paused, --ignore-paused) while it holds a copy
+ * of the container's fd must not keep the lock that `resume` needs: only an explicit unlock
+ * releases it. */
+static int wait_unfrozen(exec_run *r, const cgroup_handle *cg, int fd, veil_error *err)
+{
+  struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+  for (;;) {
+    int n = poll(&pfd, 1, cg && r->dirfd >= 0 ? 100 : -1);
+    if (n < 0 && errno != EINTR)
+      return veil_fail(err, errno, "wait for the process");
+    if (n > 0)
+      return 0;
+    if (n == 0 && cgroup_frozen_dir(cg)) {
+      flock(r->dirfd, LOCK_UN);
+      veil_closep(&r->dirfd);
+    }
+  }
+}
+
 /* The container, locked (shared) while the process is set up: delete waits for it. */
 static int open_running(const char *root, const char *id, const veil_exec_opts *o, exec_run *r,
                         veil_error *err)
@@ -541,11 +562,11 @@ static int open_running(const char *root, const char *id, const veil_exec_opts *
     return -1;
   veil_status st = state_status(r->dirfd, r->s);
   /* as runc: a created container can be exec'd into (its namespaces and root are ready) */
-  if (st == VEIL_STATUS_STOPPED || st == VEIL_STATUS_CREATING ||
-      (st == VEIL_STATUS_PAUSED && !o->ignore_paused))
-    return veil_fail(err, 0, "cannot exec in container \"%s\": container is %s%s", id,
-                     veil_status_name(st),
-                     st == VEIL_STATUS_PAUSED ? " (use --ignore-paused to override)" : "");
+  if (st == VEIL_STATUS_PAUSED && !o->ignore_paused)
+    return veil_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+  if (st == VEIL_STATUS_STOPPED || st == VEIL_STATUS_CREATING)
+    return veil_fail(err, 0, "cannot exec in container \"%s\": container is %s", id,
+                     veil_status_name(st));
   r->init_pidfd = r->s->pid > 0 ? veil_pidfd_open(r->s->pid) : -1;
   if (r->init_pidfd < 0 || !state_init_alive(r->s))
     return veil_fail(err, 0, "cannot exec in container \"%s\": container is stopped", id);
@@ -667,7 +688,9 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   veil_closep(&r.console_fd);
   /* the joiner's last words: the process's pid, or nothing when it failed before the fork */
   int32_t forked = 0;
-  ssize_t n;
+  ssize_t n = -1;
+  if (wait_unfrozen(&r, cg, r.pidpipe[0], err) < 0)
+    goto out;
   while ((n = read(r.pidpipe[0], &forked, sizeof(forked))) < 0 && errno == EINTR)
     ;
   waitpid(joiner, NULL, 0);
@@ -680,7 +703,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
       goto out;
     }
   }
-  if (read_exec_result(r.errpipe[0], pid, err) < 0) {
+  if (wait_unfrozen(&r, cg, r.errpipe[0], err) < 0 ||
+      read_exec_result(r.errpipe[0], pid, err) < 0) {
     pid = -1;
     goto out;
   }

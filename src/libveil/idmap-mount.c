@@ -188,52 +188,58 @@ static int same_userns(const char *path, int *theirs, veil_error *err)
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int idmap_mounts_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
-                      veil_error *err)
+/* The tree for mounts[i], or -1 with no error when the init is to make it itself. */
+static int tree_for(const oci_config *cfg, const char *bundle, pid_t init_pid, size_t i,
+                    veil_error *err)
 {
-  cleanup_close int theirs = -1;
-  char path[64];
+  const oci_mount *m = &cfg->mounts[i];
+  cleanup_free char *src = NULL;
+  cleanup_close int theirs = -1, own = -1;
+  char path[64], field[48];
+  struct stat st;
+  mount_opts o;
+  bool bind, idmapped;
   int r;
 
-  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
-  for (size_t i = 0; i < cfg->mounts_len; i++) {
-    const oci_mount *m = &cfg->mounts[i];
-    cleanup_free char *src = NULL;
-    cleanup_close int own = -1, tree = -1;
-    char field[48];
-    struct stat st;
-    mount_opts o;
-    bool bind, idmapped;
-
-    if (mount_opts_parse(m->options, m->options_len, &o, err) < 0) {
-      /* the init reports a bad mount, in its place among the others */
-      veil_error_clear(err);
-      continue;
-    }
-    bind = o.bind || (m->type && !strcmp(m->type, "bind"));
-    idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
-    mount_opts_release(&o);
-    if (!idmapped || !bind || o.remount || !m->source)
-      continue;
-    if (theirs < 0) {
-      r = same_userns(path, &theirs, err);
-      if (r != 0)
-        return r < 0 ? -1 : 0;
-    }
-    src = m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", bundle, m->source);
-    if (!src || stat(src, &st) < 0)
-      continue;
-    snprintf(field, sizeof(field), "mounts[%zu]", i);
-    if (m->uid_mappings_len || m->gid_mappings_len) {
-      own = idmap_mount_userns(m, true, field, err);
-      if (own < 0)
-        return -1;
-    }
-    tree = idmap_clone(src, own >= 0 ? own : theirs, o.recursive, o.ridmap, field, err);
-    if (tree < 0)
-      return -1;
-    if (sync_send_fd(sync_fd, SYNC_MOUNT_FD, (int32_t)i, tree) < 0)
-      return veil_fail(err, errno, "sync with the container init");
+  if (mount_opts_parse(m->options, m->options_len, &o, err) < 0) {
+    /* the init reports a bad mount, in its place among the others */
+    veil_error_clear(err);
+    return -1;
   }
+  bind = o.bind || (m->type && !strcmp(m->type, "bind"));
+  idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
+  mount_opts_release(&o);
+  if (!idmapped || !bind || o.remount || !m->source)
+    return -1;
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+  r = same_userns(path, &theirs, err);
+  if (r != 0)
+    return r < 0 ? -2 : -1;
+  src = m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", bundle, m->source);
+  if (!src || stat(src, &st) < 0)
+    return -1;
+  snprintf(field, sizeof(field), "mounts[%zu]", i);
+  if (m->uid_mappings_len || m->gid_mappings_len) {
+    own = idmap_mount_userns(m, true, field, err);
+    if (own < 0)
+      return -2;
+  }
+  r = idmap_clone(src, own >= 0 ? own : theirs, o.recursive, o.ridmap, field, err);
+  return r < 0 ? -2 : r;
+}
+
+int idmap_mount_reply(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
+                      int32_t index, veil_error *err)
+{
+  cleanup_close int tree = -1;
+
+  if (index < 0 || (size_t)index >= cfg->mounts_len)
+    return veil_fail(err, 0, "container init asked for mounts[%d], which does not exist", index);
+  tree = tree_for(cfg, bundle, init_pid, (size_t)index, err);
+  if (tree == -2)
+    return -1;
+  if ((tree >= 0 ? sync_send_fd(sync_fd, SYNC_MOUNT_FD, index, tree)
+                 : sync_send(sync_fd, SYNC_MOUNT_FD, index, NULL)) < 0)
+    return veil_fail(err, errno, "sync with the container init");
   return 0;
 }

@@ -3,6 +3,7 @@
 #define VEIL_IDMAP_MOUNT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -24,11 +25,12 @@ int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int 
 /* Attaches the idmapped TREE (from idmap_bind's clone, or the parent's) on the target fd TFD. */
 int idmap_attach(int tree, int tfd, const char *field, const char *source, veil_error *err);
 
-/* The parent's part for a container in a user namespace other than ours: the init can no longer
- * idmap a host mount, so for each idmapped bind in CFG we clone and idmap it here and send the
- * tree to the init on SYNC_FD (SYNC_MOUNT_FD, before SYNC_GO).  A mount that is wrong is left to
- * the init to report. */
-int idmap_mounts_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
-                      veil_error *err);
+/* The parent's part for a container in a user namespace other than ours, where the init can no
+ * longer idmap a host mount: the init asks (SYNC_MOUNT_FD) for mounts[INDEX] when it gets to it;
+ * we clone and idmap it here and send the tree back on SYNC_FD, or no fd when the init is to
+ * make it itself (our own user namespace, or a mount that is wrong: the init reports it).  One
+ * tree at a time, so that no number of idmapped mounts runs either side out of descriptors. */
+int idmap_mount_reply(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
+                      int32_t index, veil_error *err);
 
 #endif

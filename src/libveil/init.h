@@ -28,8 +28,6 @@ typedef struct init_ctx {
    * listenerPath socket when a rule notifies (else -1) */
   void *seccomp_filter;
   int seccomp_sock;
-  /* by mounts[] index, the idmapped trees the parent sent before SYNC_GO (-1: none), or NULL */
-  int *idmap_trees;
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as

@@ -26,6 +26,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/cgroup-resources.h src/libveil/cgroup-resources.c src/libveil/cgroup-apply.c \
 	src/libveil/cgroup-devices-bpf.c src/libveil/cgroup-stats.h src/libveil/cgroup-stats.c \
 	src/libveil/container-resources.h src/libveil/container-resources.c \
+	src/libveil/config-load.h src/libveil/config-load.c \
 	src/libveil/container.h src/libveil/container.c \
 	src/libveil/container-cgroup.c \
 	src/libveil/exec.h src/libveil/exec.c \

@@ -396,8 +396,13 @@ static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char 
       return veil_fail(err, errno, "%s: bind %s", field, source);
     return 0;
   }
-  if (ctx->idmap_trees && ctx->idmap_trees[i] >= 0)
-    return idmap_attach(ctx->idmap_trees[i], tfd, field, source, err);
+  if (ctx->userns && ctx->parent_idmap_tree) {
+    cleanup_close int tree = -1;
+    if (ctx->parent_idmap_tree(ctx->parent_idmap_data, i, &tree, err) < 0)
+      return -1;
+    if (tree >= 0)
+      return idmap_attach(tree, tfd, field, source, err);
+  }
   /* mappings without "idmap" still mean an idmapped mount (runc does the same) */
   userns = idmap_mount_userns(m, ctx->userns, field, err);
   if (userns < 0)

@@ -46,9 +46,10 @@ typedef struct mount_ctx {
   const char *bundle; /* relative bind sources are relative to the bundle */
   bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
   bool dev_mounted;   /* a mount put something on /dev */
-  /* by mounts[] index, the idmapped trees the parent made (idmap_mounts_send), -1 for none;
-   * NULL when it made none */
-  const int *idmap_trees;
+  /* in a user namespace: asks the parent for mounts[i]'s idmapped tree; *fd = -1 when there is
+   * none and the mount is made here (NULL: never ask) */
+  int (*parent_idmap_tree)(void *data, size_t i, int *fd, veil_error *err);
+  void *parent_idmap_data;
 } mount_ctx;
 
 /* Every entry of config.mounts, in order. */

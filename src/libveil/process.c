@@ -228,10 +228,28 @@ static int user_ids_validate(const oci_user *u, veil_error *err)
   return 0;
 }
 
+const char *process_env_problem(const char *kv)
+{
+  if (!strchr(kv, '='))
+    return "is not KEY=VALUE";
+  if (kv[0] == '=')
+    return "has an empty variable name";
+  return NULL;
+}
+
 int process_validate(const oci_process *p, veil_error *err)
 {
+  char shown[VEIL_PRINTABLE_SIZE];
+
   if (user_ids_validate(&p->user, err) < 0)
     return -1;
+
+  for (size_t i = 0; i < p->env_len; i++) {
+    const char *why = process_env_problem(p->env[i]);
+    if (why)
+      return veil_fail(err, 0, "process.env[%zu]: \"%s\" %s", i, veil_printable(p->env[i], shown),
+                       why);
+  }
 #ifdef HAVE_CAPS
   if (p->capabilities && caps_check(p->capabilities, err) < 0)
     return -1;

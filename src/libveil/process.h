@@ -11,6 +11,8 @@
 /* In the parent, before anything exists: user ids ((uid_t)-1 refused), capability names (a name
  * this kernel lacks is a warning), LSM labels, scheduler, I/O priority and cpu lists. */
 int process_validate(const oci_process *p, veil_error *err);
+/* Why an env entry is not KEY=VALUE with a non-empty KEY, or NULL when it is. */
+const char *process_env_problem(const char *kv);
 /* The CAP_* names a config may use that this kernel has; false when veil was built without
  * libcap (then capabilities are not applied at all). */
 bool process_cap_names(veil_name_fn fn, void *data);

@@ -23,7 +23,9 @@ enum sync_type {
   SYNC_ERROR,      /* child -> parent: setup failed, text says why */
   SYNC_HOOKS,      /* child -> parent: mounts done, run prestart and createRuntime */
   SYNC_HOOKS_DONE, /* parent -> child: they succeeded, go on */
-  SYNC_MOUNT_FD,   /* parent -> child, before GO: pid = a mounts[] index, with its tree's fd */
+  SYNC_MOUNT_FD,   /* child -> parent while mounting: pid = a mounts[] index whose idmapped
+                      tree only the parent can make; the reply: the same, with the tree's fd,
+                      or without one when the child is to make it itself */
 };
 
 typedef struct sync_msg {

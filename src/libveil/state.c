@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,8 +35,10 @@ int veil_validate_id(const char *id, veil_error *err)
 
   if (len == 0)
     return veil_fail(err, 0, "invalid container id \"\": must not be empty");
-  if (len > 1024)
-    return veil_fail(err, 0, "invalid container id \"%.32s...\": longer than 1024 bytes", id);
+  /* the id names the state directory and the default cgroups: one file name each */
+  if (len > NAME_MAX)
+    return veil_fail(err, 0, "invalid container id \"%.32s...\": longer than %d bytes", id,
+                     NAME_MAX);
   if (id[0] == '.')
     return veil_fail(err, 0, "invalid container id \"%s\": must not start with '.'", id);
   for (const char *p = id; *p; p++) {

@@ -52,42 +52,60 @@ int veil_write_all(int fd, const void *buf, size_t len)
   return 0;
 }
 
-int veil_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
-                      veil_error *err)
+const char *veil_printable(const char *s, char buf[VEIL_PRINTABLE_SIZE])
 {
-  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  size_t n = 0;
+
+  for (; s && *s && n < VEIL_PRINTABLE_SIZE - 4; s++, n++)
+    buf[n] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+  if (s && *s)
+    buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
+  buf[n] = '\0';
+  return buf;
+}
+
+int veil_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, veil_error *err)
+{
   cleanup_free char *buf = NULL;
   size_t size = 0, cap = 0;
 
-  if (fd < 0)
-    return veil_fail(err, errno, "open %s", path);
   for (;;) {
     if (cap - size < 4096) {
       cap = cap ? cap * 2 : 8192;
       char *n = realloc(buf, cap + 1);
       if (!n)
-        return veil_fail(err, ENOMEM, "read %s", path);
+        return veil_fail(err, ENOMEM, "read %s", name);
       buf = n;
     }
     ssize_t r = read(fd, buf + size, cap - size);
     if (r < 0) {
       if (errno == EINTR)
         continue;
-      return veil_fail(err, errno, "read %s", path);
+      return veil_fail(err, errno, "read %s", name);
     }
     if (r == 0)
       break;
     size += (size_t)r;
     if (size > max)
-      return veil_fail(err, EFBIG, "read %s", path);
+      return veil_fail(err, EFBIG, "read %s", name);
   }
   if (!buf && !(buf = malloc(1)))
-    return veil_fail(err, ENOMEM, "read %s", path);
+    return veil_fail(err, ENOMEM, "read %s", name);
   buf[size] = '\0';
   *out = steal_pointer(&buf);
   if (len)
     *len = size;
   return 0;
+}
+
+int veil_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
+                      veil_error *err)
+{
+  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return veil_fail(err, errno, "open %s", path);
+  return veil_read_fd(fd, path, max, out, len, err);
 }
 
 int veil_write_file_at(int dirfd, const char *path, const char *data, size_t len, int flags,

@@ -59,6 +59,8 @@ char *veil_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 
 /* Whole-file helpers; read_file NUL-terminates and caps the size. */
 int veil_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
                       veil_error *err);
+/* The same from an open fd, read to EOF; NAME is for messages. */
+int veil_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, veil_error *err);
 int veil_write_file_at(int dirfd, const char *path, const char *data, size_t len, int flags,
                        veil_error *err);
 /* Writes to a temporary file in the same directory, then renames: readers never see half. */
@@ -71,6 +73,11 @@ void veil_close_fds_except(int from, int *keep, size_t n);
 /* One sendmsg of buf on a unix socket, with fd attached by SCM_RIGHTS when fd >= 0; retries
  * EINTR, never raises SIGPIPE.  Returns the bytes sent or -1 with errno. */
 ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd);
+
+/* S for a one-line message: control characters become '?', and more than 48 bytes end in
+ * "...".  Returns buf. */
+#define VEIL_PRINTABLE_SIZE 52
+const char *veil_printable(const char *s, char buf[VEIL_PRINTABLE_SIZE]);
 
 int veil_parse_u64(const char *s, uint64_t *out);
 int veil_parse_int(const char *s, int *out);

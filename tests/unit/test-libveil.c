@@ -2,6 +2,7 @@
  * error composition, JSON escaping and the lists behind `veil features`.  Prints "ok N - name"
  * lines and "N passed, M failed". */
 #include "config.h"
+#include "config-load.h"
 #include "error.h"
 #include "features-doc.h"
 #include "log.h"
@@ -50,12 +51,50 @@ static void test_ids(void)
   CHECK("id: .. rejected", !id_ok(".."));
   CHECK("id: space rejected", !id_ok("a b"));
   CHECK("id: newline rejected", !id_ok("a\nb"));
+  /* the state directory is named after the id: at most one file name (NAME_MAX) */
   memset(long_id, 'a', 1024);
+  long_id[255] = '\0';
+  CHECK("id: 255 bytes accepted", id_ok(long_id));
+  long_id[255] = 'a';
+  long_id[256] = '\0';
+  CHECK("id: 256 bytes rejected", !id_ok(long_id));
+  long_id[256] = 'a';
   long_id[1024] = '\0';
-  CHECK("id: 1024 bytes accepted", id_ok(long_id));
-  long_id[1024] = 'a';
-  long_id[1025] = '\0';
-  CHECK("id: 1025 bytes rejected", !id_ok(long_id));
+  CHECK("id: 1024 bytes rejected", !id_ok(long_id));
+}
+
+static void test_env_entries(void)
+{
+  CHECK("env: KEY=VALUE", !process_env_problem("KEY=VALUE"));
+  CHECK("env: empty value", !process_env_problem("KEY="));
+  CHECK("env: '=' in the value", !process_env_problem("K=a=b"));
+  CHECK("env: no '=' rejected", process_env_problem("NOEQUALS") != NULL);
+  CHECK("env: empty name rejected", process_env_problem("=x") != NULL);
+  CHECK("env: lone '=' rejected", process_env_problem("=") != NULL);
+  CHECK("env: empty entry rejected", process_env_problem("") != NULL);
+}
+
+static void test_oci_versions(void)
+{
+  static const char *const good[] = {
+      "1.0.0",         "1.0.2-dev",          "1.1.0",    "1.2.0",
+      "1.3.0",         "1.0.0-rc.1+build.5", "1.10.100", "1.0.0+20130313144700",
+      "1.0.0-x-y-z.--"};
+  static const char *const bad[] = {"garbage", "99.0.0", "2.0.0",  "0.9.0",      "1.0",
+                                    "1",       "",       "1.02.0", "01.0.0",     "1.0.0-",
+                                    "v1.0.0",  "1.0.0 ", "1.0.0+", "1.0.0-a..b", "1.0.0+a+b",
+                                    "1.0.0-é", " 1.0.0", "1..0"};
+  char name[64];
+
+  for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+    snprintf(name, sizeof(name), "ociVersion \"%s\" accepted", good[i]);
+    CHECK(name, config_version_supported(good[i]));
+  }
+  for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+    snprintf(name, sizeof(name), "ociVersion \"%s\" rejected", bad[i]);
+    CHECK(name, !config_version_supported(bad[i]));
+  }
+  CHECK("ociVersion NULL rejected", !config_version_supported(NULL));
 }
 
 static void test_mount_options(void)
@@ -227,6 +266,8 @@ static void test_features(void)
 int main(void)
 {
   test_ids();
+  test_env_entries();
+  test_oci_versions();
   test_mount_options();
   test_numbers();
   test_errors();
