@@ -348,13 +348,6 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
       cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
-  /* as runc refuses it: the init would stop there and create wait for it for ever */
-  const char *frozen = cg ? cgroup_frozen_dir(cg) : NULL;
-  if (frozen) {
-    veil_fail(err, 0, "linux.cgroupsPath: container's cgroup %s is frozen: thaw it first", frozen);
-    cgroup_remove_unused(steal_pointer(&cg));
-    goto out;
-  }
 
   now = veil_now_rfc3339();
   owner = owner_name(geteuid());
@@ -374,6 +367,14 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if (state_write_intent(out->dirfd, &st, err) < 0 || cgroup_make(&cg, err) < 0 ||
       cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
+  /* as runc refuses it: the init would stop there and create wait for it for ever.  Checked once
+   * the directories exist: a v1 cgroup made below a frozen parent is born frozen. */
+  const char *frozen = cg ? cgroup_frozen_dir(cg) : NULL;
+  if (frozen) {
+    veil_fail(err, 0, "linux.cgroupsPath: container's cgroup %s is frozen: thaw it first", frozen);
+    cgroup_remove_unused(steal_pointer(&cg));
+    goto out;
+  }
   st.cgroup_paths = cgst.cgroup_paths;
   st.flags = cgst.flags;
   st.flags_len = cgst.flags_len;
