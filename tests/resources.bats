@@ -36,6 +36,13 @@ teardown_file() {
 	done
 }
 
+# A container without cgroupsPath gets a cgroup named after its id below the test's own: the id
+# carries the test's mark, so that parallel runs on this host never share one.
+setup() {
+	common_setup
+	ID="rs-${MARK#veilmark}"
+}
+
 # res JSON: linux.resources = JSON
 res() {
 	cfg '.linux.resources = $r' --argjson r "$1"

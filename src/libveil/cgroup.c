@@ -241,19 +241,30 @@ static int check_path(const char *p, veil_error *err)
   return 0;
 }
 
-/* The directory of cgpath in hierarchy h, normalised (no "//", no "."). */
+/* The directory of cgpath in hierarchy h, normalised (no "//", no ".").  A relative path is
+ * below our own cgroup of a v1 hierarchy, and below its parent on cgroup2, as runc places it:
+ * our own cgroup2 directory holds processes (us), so by the no-internal-process rule it could
+ * not hand controllers down to a child. */
 static char *dir_for(const hierarchy *h, const char *cgpath)
 {
   const char *own = h->own;
   size_t rl = strlen(h->root);
+  cleanup_free char *base = NULL;
   char *joined, *out;
   size_t o;
 
   /* our cgroup as seen below the mount's root */
   if (strcmp(h->root, "/") && !strncmp(own, h->root, rl) && (own[rl] == '/' || !own[rl]))
     own += rl;
+  if (!(base = strdup(own)))
+    return NULL;
+  if (h->v2) {
+    char *slash = strrchr(base, '/');
+    if (slash)
+      *slash = '\0';
+  }
   joined = cgpath[0] == '/' ? veil_strdup_printf("%s/%s", h->mnt, cgpath)
-                            : veil_strdup_printf("%s/%s/%s", h->mnt, own, cgpath);
+                            : veil_strdup_printf("%s/%s/%s", h->mnt, base, cgpath);
   if (!joined)
     return NULL;
   out = malloc(strlen(joined) + 2);
@@ -342,8 +353,9 @@ int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_er
   cgroup_handle *h;
 
   *out = NULL;
+  /* as runc: without a path the container's cgroup is ID next to (v2) or below (v1) ours */
   if (!cgpath || !*cgpath)
-    cgpath = dflt = veil_strdup_printf("/veil/%s", id);
+    cgpath = dflt = strdup(id);
   if (!cgpath)
     return veil_fail(err, ENOMEM, "cgroups");
   if (check_path(cgpath, err) < 0 || hierarchies_find(&hs, &n, err) < 0)
