@@ -349,6 +349,104 @@ in_sub_cgroup() {
 	[ -z "$(cg_dirs "$CGP")" ]
 }
 
+# A pod manager makes the pod's directory and leaves its cpuset empty; runc fills every empty
+# cpuset on the way down, so the container can join (veil failed: No space left on device).
+@test "cgroups: a nested cgroupsPath below a pod directory with an empty v1 cpuset can be joined" {
+	need_hybrid
+	local cs
+	cs=$(cgroup_mount cpuset)
+	[ -n "$cs" ] || skip "no v1 cpuset hierarchy on this host"
+	mkdir "$cs/$CGP"
+	[ -z "$(tr -d '\n' <"$cs/$CGP/cpuset.cpus")" ]
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/ctr"
+	set_args true
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$cs/$CGP/cpuset.cpus")" = "$(cat "$cs/cpuset.cpus")" ]
+	[ "$(cat "$cs/$CGP/cpuset.mems")" = "$(cat "$cs/cpuset.mems")" ]
+	# the pod directory was there before: it stays, the container's is gone
+	[ -d "$cs/$CGP" ] && [ ! -e "$cs/$CGP/ctr" ]
+}
+
+# A new cpu cgroup has no realtime budget, and a child's must fit in its parent's: the parents
+# made for the container get the budget it asks for (runc 1.1.5 fails here with EINVAL too).
+@test "cgroups: a nested cgroupsPath with a realtime budget: the parents made for it get it" {
+	need_hybrid
+	local cpu
+	cpu=$(cgroup_mount cpu)
+	[ -e "$cpu/cpu.rt_runtime_us" ] || skip "no cpu.rt_runtime_us (kernel without RT_GROUP_SCHED)"
+	[ "$(cat "$cpu/cpu.rt_runtime_us")" -ge 2000 ] || skip "the root cgroup has no realtime budget"
+	cfg '.linux.cgroupsPath = $p | .linux.resources.cpu = {realtimeRuntime: 1000, realtimePeriod: 100000}' \
+		--arg p "/$CGP/pod/ctr"
+	del_ns cgroup
+	set_args cat /sys/fs/cgroup/cpu/cpu.rt_runtime_us /sys/fs/cgroup/cpu/cpu.rt_period_us
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = $'1000\n100000' ]
+	[ -z "$(cg_dirs "$CGP")" ]
+}
+
+# runc 1.1.5 says so, on v1 and v2 alike, and runs the container (it is not an error).
+@test "cgroups: a cgroupsPath that already has processes: the warning runc gives" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/shared"
+	set_args sleep 1000
+	# the first container makes the directories: nothing is in them, no warning
+	vrun run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	vrun create --bundle "$BUNDLE" "${ID}b"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "veil: warning: container's cgroup is not empty: 1 process(es) found" ]
+	vrun delete --force "${ID}b"
+	in_private_v2 '
+mkdir -p "/sys/fs/cgroup/$CGP/v2"
+jq --arg p "/$CGP/v2" ".linux.cgroupsPath = \$p" "$BUNDLE/config.json" >"$BUNDLE/c.json"
+mv "$BUNDLE/c.json" "$BUNDLE/config.json"
+sleep 100 & sp=$!
+echo $sp >"/sys/fs/cgroup/$CGP/v2/cgroup.procs"
+V create --bundle "$BUNDLE" "${ID}c" 2>"$BATS_TEST_TMPDIR/v2.err"
+kill $sp; wait $sp || :
+V delete --force "${ID}c"
+grep -qx "veil: warning: container.s cgroup is not empty: 1 process(es) found" "$BATS_TEST_TMPDIR/v2.err"
+rmdir "/sys/fs/cgroup/$CGP/v2"
+'
+}
+
+# runc fails when a hugetlb limit has no hugetlb cgroup to go to; so does veil, naming the key
+# and leaving nothing behind (a v1-only view of this host, and a cgroup2 whose parent does not
+# hand hugetlb down).
+@test "cgroups: hugepageLimits without a hugetlb controller fail naming the key" {
+	need_hybrid
+	cgroup_mount hugetlb | grep -q . && skip "hugetlb is a v1 controller on this host"
+	cfg '.linux.cgroupsPath = $p | .linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]' \
+		--arg p "/$CGP/huge"
+	unshare -m --propagation private sh -c 'umount -l "$1" && shift && exec "$@"' sh "$(cgroup_mount "")" \
+		"$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- && status=0 || status=$?
+	cat "$BATS_TEST_TMPDIR/err" >&2
+	[ "$status" -eq 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "veil: linux.resources.hugepageLimits: the hugetlb cgroup controller is not available on this host" ]
+	assert_no_leftovers
+	[ -z "$(cg_dirs "$CGP")" ]
+	# cgroup2: a directory whose parent keeps hugetlb to itself, bound on /sys/fs/cgroup
+	local u
+	u=$(cgroup_mount "")
+	mkdir -p "$u/$CGP/nohuge" "$BATS_TEST_TMPDIR/mnt"
+	cfg '.linux.cgroupsPath = "/huge"'
+	unshare -m --propagation private bash -c '
+echo $$ >"$1/cgroup.procs"
+mount --bind "$1" "$2" && umount -l /sys/fs/cgroup && mount --move "$2" /sys/fs/cgroup
+shift 2
+exec "$@"' sh "$u/$CGP/nohuge" "$BATS_TEST_TMPDIR/mnt" \
+		"$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- && status=0 || status=$?
+	cat "$BATS_TEST_TMPDIR/err" >&2
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/err")" "linux.resources.hugepageLimits: the hugetlb controller is not available"
+	assert_no_leftovers
+	[ ! -e "$u/$CGP/nohuge/huge" ]
+}
+
 # ---------------------------------------------------------------------------
 # pause, resume, ps, kill --all (hybrid host: the v1 freezer)
 
