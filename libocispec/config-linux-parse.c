@@ -102,9 +102,10 @@ static int parse_device_cgroup(pctx *c, const jnode *o, const jpath *p, void *ou
       jget_i64(c, o, p, "minor", OPT, &d->minor, &d->has_minor) < 0 ||
       jget_str(c, o, p, "access", OPT, &d->access) < 0)
     return -1;
-  if (d->access != NULL && d->access[strspn(d->access, "rwm")] != '\0') {
+  /* as runc: letters other than r, w and m are ignored ("rwa" is "rw"), but one must be there */
+  if (d->access != NULL && d->access[0] && !strpbrk(d->access, "rwm")) {
     jpath ap = jp_key(p, "access", 6);
-    return perr(c, &ap, "invalid access \"%.40s\" (expected a combination of r, w, m)", d->access);
+    return perr(c, &ap, "invalid access \"%.40s\" (none of r, w, m)", d->access);
   }
   return 0;
 }

@@ -330,6 +330,18 @@ kmsg_config() {
 	! grep -qx 'a \*:\* rwm' "$f"
 }
 
+# runc keeps the r, w and m of an access and ignores other letters: "rwa" is "rw" (the kernel
+# would refuse the "a"); an access with none of them is an error, as in runc.
+@test "resources: device access rwa is rw, as runc; an access without r, w, m names the key" {
+	have_v1 devices || skip "no v1 devices hierarchy"
+	res '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"rwa"}]}'
+	run_detached
+	grep -qx 'c 1:11 rw' "$(cg devices devices.list)"
+	vrun delete --force "$ID"
+	res '{"devices":[{"allow":true,"type":"c","major":1,"minor":11,"access":"a"}]}'
+	expect_create_error 'linux.resources.devices[0].access: invalid access "a"'
+}
+
 @test "resources: v2 devices (BPF): a denied device gets EPERM, an allowed one opens" {
 	kmsg_config '{"devices":[{"allow":false,"access":"rwm"}]}'
 	run_in_cgroup2 "$BATS_TEST_TMPDIR/root2"

@@ -194,18 +194,35 @@ int cgroup_devices_effective(const oci_resources *r, oci_device_cgroup **out, si
 
 /* ---- v1 ----------------------------------------------------------------------------------- */
 
+int cgroup_device_access(const char *access, char out[4], veil_error *err)
+{
+  size_t n = 0;
+
+  if (!access || !access[0])
+    access = "rwm";
+  /* As runc: the letters r, w and m count, in any order, and any other letter (the "a" of "rwa")
+   * is ignored; the kernel's devices.allow parser would refuse it. */
+  for (const char *c = "rwm"; *c; c++)
+    if (strchr(access, *c))
+      out[n++] = *c;
+  out[n] = '\0';
+  if (n == 0)
+    return veil_fail(err, EINVAL, K "devices: access \"%s\" has none of r, w and m", access);
+  return 0;
+}
+
 static void dev_rule_v1(wlist *l, const oci_device_cgroup *d)
 {
   char type = d->type && d->type[0] ? d->type[0] : 'a';
   char maj[24] = "*", min[24] = "*";
-  const char *access = d->access && d->access[0] ? d->access : "rwm";
+  char access[4];
 
   if (type != 'a' && type != 'c' && type != 'b') {
     fail(l, K "devices: type \"%s\" is not a, c or b", d->type);
     return;
   }
-  if (strspn(access, "rwm") != strlen(access)) {
-    fail(l, K "devices: access \"%s\" is not a combination of r, w and m", access);
+  if (!l->failed && cgroup_device_access(d->access, access, l->err) < 0) {
+    l->failed = -1;
     return;
   }
   if (d->has_major && d->major >= 0)
