@@ -190,7 +190,8 @@ static int parse_block_io(pctx *c, const jnode *o, const jpath *p, oci_block_io 
 static int parse_hugepage_limit(pctx *c, const jnode *o, const jpath *p, void *out)
 {
   oci_hugepage_limit *h = out;
-  if (jget_str(c, o, p, "pageSize", REQ, &h->page_size) < 0 ||
+  /* "pagesize" too: runc reads the field case-insensitively, and some tools write it so */
+  if (jget_str(c, o, p, jobj_key_ci(o, "pageSize"), REQ, &h->page_size) < 0 ||
       jget_u64(c, o, p, "limit", REQ, &h->limit, NULL) < 0)
     return -1;
   return 0;

@@ -318,11 +318,13 @@ int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  /* pids: 0 is "unchanged" and a negative limit "max", as in runc */
-  if (r->pids && r->pids->limit > 0)
-    push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
-  else if (r->pids && r->pids->limit < 0)
+  /* pids: a negative limit is "max", and 0 a limit like any other (no fork at all), as the
+   * runtime-spec now says (opencontainers/runtime-spec#1279) and runc main does; runc 1.1 took 0
+   * for "unchanged".  No pids object changes nothing. */
+  if (r->pids && r->pids->limit < 0)
     push(&l, "pids", K "pids.limit", "pids.max", "max");
+  else if (r->pids)
+    push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
 
   const oci_block_io *b = r->block_io;
   if (b) {
@@ -482,7 +484,8 @@ int cgroup_v2_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  if (r->pids && r->pids->limit != 0)
+  /* 0 is a limit, see the v1 list */
+  if (r->pids)
     push_max(&l, "pids", K "pids.limit", "pids.max", r->pids->limit, 0);
 
   const oci_block_io *b = r->block_io;

@@ -156,10 +156,12 @@ int main(void)
   /* pids */
   both("pids limit", "{\"pids\":{\"limit\":100}}", "pids:pids.max=100\n", "pids:pids.max=100\n");
   both("pids unlimited", "{\"pids\":{\"limit\":-1}}", "pids:pids.max=max\n", "pids:pids.max=max\n");
+  /* runtime-spec (opencontainers/runtime-spec#1279): 0 is a limit like any other */
+  both("pids limit 0", "{\"pids\":{\"limit\":0}}", "pids:pids.max=0\n", "pids:pids.max=0\n");
 
   both("zeros (as Docker and containerd send them) change nothing",
        "{\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0},\"cpu\":{\"shares\":0,"
-       "\"quota\":0,\"period\":0,\"cpus\":\"\",\"mems\":\"\"},\"pids\":{\"limit\":0},"
+       "\"quota\":0,\"period\":0,\"cpus\":\"\",\"mems\":\"\"},"
        "\"blockIO\":{\"weight\":0}}",
        "", "");
 
