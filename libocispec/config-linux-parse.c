@@ -102,9 +102,10 @@ static int parse_device_cgroup(pctx *c, const jnode *o, const jpath *p, void *ou
       jget_i64(c, o, p, "minor", OPT, &d->minor, &d->has_minor) < 0 ||
       jget_str(c, o, p, "access", OPT, &d->access) < 0)
     return -1;
-  if (d->access != NULL && d->access[strspn(d->access, "rwm")] != '\0') {
+  /* as runc: letters other than r, w and m are ignored ("rwa" is "rw"), but one must be there */
+  if (d->access != NULL && d->access[0] && !strpbrk(d->access, "rwm")) {
     jpath ap = jp_key(p, "access", 6);
-    return perr(c, &ap, "invalid access \"%.40s\" (expected a combination of r, w, m)", d->access);
+    return perr(c, &ap, "invalid access \"%.40s\" (none of r, w, m)", d->access);
   }
   return 0;
 }
@@ -189,7 +190,8 @@ static int parse_block_io(pctx *c, const jnode *o, const jpath *p, oci_block_io 
 static int parse_hugepage_limit(pctx *c, const jnode *o, const jpath *p, void *out)
 {
   oci_hugepage_limit *h = out;
-  if (jget_str(c, o, p, "pageSize", REQ, &h->page_size) < 0 ||
+  /* "pagesize" too: runc reads the field case-insensitively, and some tools write it so */
+  if (jget_str(c, o, p, jobj_key_ci(o, "pageSize"), REQ, &h->page_size) < 0 ||
       jget_u64(c, o, p, "limit", REQ, &h->limit, NULL) < 0)
     return -1;
   return 0;

@@ -35,6 +35,9 @@ jnode *jtree_parse(const char *data, size_t len, bool validate_utf8, char **msg)
 void jtree_free(jnode *n);
 /* Object member by key (last occurrence wins); NULL if absent. */
 const jnode *jobj_get(const jnode *obj, const char *key);
+/* The key of obj that spells KEY: KEY itself if present, else one equal to it but for case (as
+ * Go's encoding/json matches fields, which runc's configs rely on), else KEY. */
+const char *jobj_key_ci(const jnode *obj, const char *key);
 
 /* ---------------------------------------------------------------------- */
 /* JSON path of the value being parsed: a chain on the C stack. */

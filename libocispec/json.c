@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yajl/yajl_parse.h>
@@ -307,6 +308,20 @@ const jnode *jobj_get(const jnode *obj, const char *key)
       return obj->vals[i];
   }
   return NULL;
+}
+
+const char *jobj_key_ci(const jnode *obj, const char *key)
+{
+  if (obj == NULL || obj->type != JT_OBJECT)
+    return key;
+  if (jobj_get(obj, key))
+    return key;
+  size_t kl = strlen(key);
+  for (size_t i = obj->len; i-- > 0;) {
+    if (obj->klens[i] == kl && strncasecmp(obj->keys[i], key, kl) == 0)
+      return obj->keys[i];
+  }
+  return key;
 }
 
 /* ---------------------------------------------------------------------- */

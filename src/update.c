@@ -132,6 +132,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
     OPT_RT_PERIOD,
     OPT_CPUS,
     OPT_MEMS,
+    OPT_IDLE,
     OPT_PIDS,
     OPT_BLKIO,
     OPT_L3,
@@ -152,6 +153,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
       {"cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD},
       {"cpuset-cpus", required_argument, NULL, OPT_CPUS},
       {"cpuset-mems", required_argument, NULL, OPT_MEMS},
+      {"cpu-idle", required_argument, NULL, OPT_IDLE},
       {"pids-limit", required_argument, NULL, OPT_PIDS},
       {"blkio-weight", required_argument, NULL, OPT_BLKIO},
       {"l3-cache-schema", required_argument, NULL, OPT_L3},
@@ -188,6 +190,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
              "      --cpu-rt-period US     realtime period\n"
              "      --cpuset-cpus LIST     CPUs allowed (e.g. 0-1)\n"
              "      --cpuset-mems LIST     memory nodes allowed\n"
+             "      --cpu-idle N           1: the cgroup's tasks are SCHED_IDLE; 0: default\n"
              "      --pids-limit N         maximum number of tasks (-1: unlimited)\n"
              "      --blkio-weight N       block IO weight (10-1000)\n");
       return 0;
@@ -252,10 +255,13 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
       break;
     case OPT_QUOTA:
     case OPT_RT_RUNTIME:
+    case OPT_IDLE:
       bad = parse_i64(v, &i);
       NEW(r->cpu);
       if (o == OPT_QUOTA)
         r->cpu->quota = i, r->cpu->has_quota = true;
+      else if (o == OPT_IDLE)
+        r->cpu->idle = i, r->cpu->has_idle = true;
       else
         r->cpu->realtime_runtime = i, r->cpu->has_realtime_runtime = true;
       break;

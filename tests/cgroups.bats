@@ -5,19 +5,21 @@
 # The host has v1 hierarchies plus a cgroup2 at /sys/fs/cgroup/unified (hybrid).  The v2 backend
 # is tested inside a private mount namespace that has a cgroup2 mounted on /sys/fs/cgroup (the
 # host's mounts are never touched).  Tests use cgroupsPath below /veiltest-$MARK so that what
-# they count is theirs only (other suites may run meanwhile).
+# they count is theirs only (other suites may run meanwhile); the container ids carry the mark
+# too, because a container without cgroupsPath gets a cgroup named after its id.
 
 load helpers
 
 setup() {
 	common_setup
 	CGP="veiltest-$MARK"
+	ID="cg-${MARK#veilmark}"
 }
 
 teardown() {
 	# a test that failed while its container was paused: thaw it, or nothing in it can die
 	local f
-	for f in /sys/fs/cgroup/freezer/veil/"$ID"*/freezer.state \
+	for f in "$(cgroup_mount freezer)/$ID"*/freezer.state \
 		/sys/fs/cgroup/freezer/"$CGP"/freezer.state /sys/fs/cgroup/freezer/"$CGP"/*/freezer.state; do
 		[ -e "$f" ] && echo THAWED >"$f" 2>/dev/null
 	done
@@ -27,7 +29,7 @@ teardown() {
 	common_teardown
 	# the test's parent cgroup, in every hierarchy (empty by now, or a test already failed)
 	local d
-	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/*/*/"$CGP"; do
+	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/*/*/"$CGP" $(default_cgroup_dirs "$CGP"); do
 		[ -d "$d" ] || continue
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	done
@@ -81,19 +83,66 @@ read_counter() {
 # ---------------------------------------------------------------------------
 # placement (hybrid host)
 
-@test "cgroups: the init is in /veil/ID in every hierarchy by default, before it runs" {
+# in_sub_cgroup CMD...: runs CMD in a shell moved to OWN/$CGP in every hierarchy (OWN: the test's
+# own cgroup there), as a shim or a shell in a session scope would run veil.
+in_sub_cgroup() {
+	local mnt own kind d
+	while read -r mnt own kind; do
+		d=$mnt${own%/}/$CGP
+		mkdir -p "$d"
+		# a new v1 cpuset has no cpus and no mems: nothing could join it
+		if [ -e "$d/cpuset.cpus" ]; then
+			cat "$mnt${own%/}/cpuset.cpus" >"$d/cpuset.cpus"
+			cat "$mnt${own%/}/cpuset.mems" >"$d/cpuset.mems"
+		fi
+		echo "$d" >>"$BATS_TEST_TMPDIR/sub-cgroups"
+	done < <(own_cgroups)
+	SUBS=$BATS_TEST_TMPDIR/sub-cgroups bash -c \
+		'while read -r d; do echo $$ >"$d/cgroup.procs"; done <"$SUBS"; exec "$@"' sh "$@"
+}
+
+# As runc: no cgroupsPath is the relative path ID, below the caller's own cgroup of each v1
+# hierarchy and below the parent of its cgroup2 directory (runc 1.1.5 from a shell in
+# /S and memory:/M/S puts the container in /S/ID, memory:/M/S/ID and 0::/ID).
+@test "cgroups: without cgroupsPath the container nests under the caller's cgroup, as runc" {
 	need_hybrid
-	create_container
+	del_ns cgroup
+	in_sub_cgroup "$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID" </dev/null 3>&-
 	pid=$(ctr_pid)
 	# created, not started: no container code has run, and it is in place already
-	assert_cgroup "$pid" "/veil/$ID"
-	jq -e --arg id "$ID" '.cgroupPaths.memory == "/sys/fs/cgroup/memory/veil/" + $id
-		and .cgroupPaths.freezer == "/sys/fs/cgroup/freezer/veil/" + $id
-		and .cgroupPaths.unified == "/sys/fs/cgroup/unified/veil/" + $id' "$ROOT/$ID/state.json"
-	vrun delete "$ID"
+	# veil ran in OWN/$CGP: v1 OWN/$CGP/ID, cgroup2 the parent's, OWN/ID
+	local line ctrl own want n=0
+	while IFS= read -r line; do
+		ctrl=${line#*:}
+		ctrl=${ctrl%%:*}
+		own=${line#*:*:}
+		if [ -z "$ctrl" ]; then want=${own%/}/$ID; else want=${own%/}/$CGP/$ID; fi
+		grep -qxF "${line%:*}:$want" "/proc/$pid/cgroup" || {
+			echo "init: wanted ${line%:*}:$want in:" >&2
+			cat "/proc/$pid/cgroup" >&2
+			false
+		}
+		# what create recorded before it made them (delete --force goes by it), and after
+		jq -e --arg d "$(cgroup_mount "${ctrl%%,*}")$want" '[.cgroupPaths[]] | index($d) != null' \
+			"$ROOT/$ID/intent.json" "$ROOT/$ID/state.json" >/dev/null
+		n=$((n + 1))
+	done </proc/self/cgroup
+	[ "$n" -ge 2 ]
+	# an exec'd process, from the test's own cgroups, joins the same cgroups in every
+	# hierarchy, the unified one (0::) included; inside it reads them from /proc/self/cgroup
+	vrun start "$ID"
 	[ "$status" -eq 0 ]
-	for m in $(cg_mounts); do
-		[ ! -e "$m/veil/$ID" ] || { echo "left behind: $m/veil/$ID" >&2; false; }
+	vrun exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 999
+	[ "$status" -eq 0 ]
+	diff "/proc/$pid/cgroup" "/proc/$(cat "$BATS_TEST_TMPDIR/exec.pid")/cgroup"
+	vrun exec "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	diff "/proc/$pid/cgroup" - <<<"$stdout"
+	mapfile -t made < <(jq -r '.cgroupPaths[]' "$ROOT/$ID/state.json" | sort -u)
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+	for d in "${made[@]}"; do
+		[ ! -e "$d" ] || { echo "left behind: $d" >&2; false; }
 	done
 }
 
@@ -114,7 +163,7 @@ read_counter() {
 	done
 }
 
-@test "cgroups: a relative cgroupsPath is below veil's own cgroup of each hierarchy" {
+@test "cgroups: a relative cgroupsPath is below veil's own cgroup (cgroup2: its parent), as runc" {
 	need_hybrid
 	cfg '.linux.cgroupsPath = $p' --arg p "$CGP/rel"
 	create_container
@@ -123,6 +172,8 @@ read_counter() {
 	while IFS= read -r line; do
 		h=${line%:*}
 		own=${line##*:}
+		# cgroup2: below the parent of our own directory, as runc (ours holds processes)
+		[ "$h" != 0: ] || own=$(dirname -- "$own")
 		want="${own%/}/$CGP/rel"
 		got=$(grep -F -x "$h:$want" "/proc/$pid/cgroup") || {
 			echo "hierarchy $h: wanted $want in:" >&2
@@ -298,6 +349,104 @@ read_counter() {
 	[ -z "$(cg_dirs "$CGP")" ]
 }
 
+# A pod manager makes the pod's directory and leaves its cpuset empty; runc fills every empty
+# cpuset on the way down, so the container can join (veil failed: No space left on device).
+@test "cgroups: a nested cgroupsPath below a pod directory with an empty v1 cpuset can be joined" {
+	need_hybrid
+	local cs
+	cs=$(cgroup_mount cpuset)
+	[ -n "$cs" ] || skip "no v1 cpuset hierarchy on this host"
+	mkdir "$cs/$CGP"
+	[ -z "$(tr -d '\n' <"$cs/$CGP/cpuset.cpus")" ]
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/ctr"
+	set_args true
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$cs/$CGP/cpuset.cpus")" = "$(cat "$cs/cpuset.cpus")" ]
+	[ "$(cat "$cs/$CGP/cpuset.mems")" = "$(cat "$cs/cpuset.mems")" ]
+	# the pod directory was there before: it stays, the container's is gone
+	[ -d "$cs/$CGP" ] && [ ! -e "$cs/$CGP/ctr" ]
+}
+
+# A new cpu cgroup has no realtime budget, and a child's must fit in its parent's: the parents
+# made for the container get the budget it asks for (runc 1.1.5 fails here with EINVAL too).
+@test "cgroups: a nested cgroupsPath with a realtime budget: the parents made for it get it" {
+	need_hybrid
+	local cpu
+	cpu=$(cgroup_mount cpu)
+	[ -e "$cpu/cpu.rt_runtime_us" ] || skip "no cpu.rt_runtime_us (kernel without RT_GROUP_SCHED)"
+	[ "$(cat "$cpu/cpu.rt_runtime_us")" -ge 2000 ] || skip "the root cgroup has no realtime budget"
+	cfg '.linux.cgroupsPath = $p | .linux.resources.cpu = {realtimeRuntime: 1000, realtimePeriod: 100000}' \
+		--arg p "/$CGP/pod/ctr"
+	del_ns cgroup
+	set_args cat /sys/fs/cgroup/cpu/cpu.rt_runtime_us /sys/fs/cgroup/cpu/cpu.rt_period_us
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = $'1000\n100000' ]
+	[ -z "$(cg_dirs "$CGP")" ]
+}
+
+# runc 1.1.5 says so, on v1 and v2 alike, and runs the container (it is not an error).
+@test "cgroups: a cgroupsPath that already has processes: the warning runc gives" {
+	need_hybrid
+	cfg '.linux.cgroupsPath = $p' --arg p "/$CGP/shared"
+	set_args sleep 1000
+	# the first container makes the directories: nothing is in them, no warning
+	vrun run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	vrun create --bundle "$BUNDLE" "${ID}b"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "veil: warning: container's cgroup is not empty: 1 process(es) found" ]
+	vrun delete --force "${ID}b"
+	in_private_v2 '
+mkdir -p "/sys/fs/cgroup/$CGP/v2"
+jq --arg p "/$CGP/v2" ".linux.cgroupsPath = \$p" "$BUNDLE/config.json" >"$BUNDLE/c.json"
+mv "$BUNDLE/c.json" "$BUNDLE/config.json"
+sleep 100 & sp=$!
+echo $sp >"/sys/fs/cgroup/$CGP/v2/cgroup.procs"
+V create --bundle "$BUNDLE" "${ID}c" 2>"$BATS_TEST_TMPDIR/v2.err"
+kill $sp; wait $sp || :
+V delete --force "${ID}c"
+grep -qx "veil: warning: container.s cgroup is not empty: 1 process(es) found" "$BATS_TEST_TMPDIR/v2.err"
+rmdir "/sys/fs/cgroup/$CGP/v2"
+'
+}
+
+# runc fails when a hugetlb limit has no hugetlb cgroup to go to; so does veil, naming the key
+# and leaving nothing behind (a v1-only view of this host, and a cgroup2 whose parent does not
+# hand hugetlb down).
+@test "cgroups: hugepageLimits without a hugetlb controller fail naming the key" {
+	need_hybrid
+	cgroup_mount hugetlb | grep -q . && skip "hugetlb is a v1 controller on this host"
+	cfg '.linux.cgroupsPath = $p | .linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]' \
+		--arg p "/$CGP/huge"
+	unshare -m --propagation private sh -c 'umount -l "$1" && shift && exec "$@"' sh "$(cgroup_mount "")" \
+		"$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- && status=0 || status=$?
+	cat "$BATS_TEST_TMPDIR/err" >&2
+	[ "$status" -eq 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "veil: linux.resources.hugepageLimits: the hugetlb cgroup controller is not available on this host" ]
+	assert_no_leftovers
+	[ -z "$(cg_dirs "$CGP")" ]
+	# cgroup2: a directory whose parent keeps hugetlb to itself, bound on /sys/fs/cgroup
+	local u
+	u=$(cgroup_mount "")
+	mkdir -p "$u/$CGP/nohuge" "$BATS_TEST_TMPDIR/mnt"
+	cfg '.linux.cgroupsPath = "/huge"'
+	unshare -m --propagation private bash -c '
+echo $$ >"$1/cgroup.procs"
+mount --bind "$1" "$2" && umount -l /sys/fs/cgroup && mount --move "$2" /sys/fs/cgroup
+shift 2
+exec "$@"' sh "$u/$CGP/nohuge" "$BATS_TEST_TMPDIR/mnt" \
+		"$VEIL" --root "$ROOT" create --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- && status=0 || status=$?
+	cat "$BATS_TEST_TMPDIR/err" >&2
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/err")" "linux.resources.hugepageLimits: the hugetlb controller is not available"
+	assert_no_leftovers
+	[ ! -e "$u/$CGP/nohuge/huge" ]
+}
+
 # ---------------------------------------------------------------------------
 # pause, resume, ps, kill --all (hybrid host: the v1 freezer)
 
@@ -309,7 +458,7 @@ read_counter() {
 	vrun pause "$ID"
 	[ "$status" -eq 0 ]
 	[ "$(state_field status)" = paused ]
-	[ "$(cat "/sys/fs/cgroup/freezer/veil/$ID/freezer.state")" = FROZEN ]
+	[ "$(cat "$(jq -r .cgroupPaths.freezer "$ROOT/$ID/state.json")/freezer.state")" = FROZEN ]
 	a=$(read_counter)
 	sleep 0.4
 	b=$(read_counter)
@@ -339,7 +488,7 @@ read_counter() {
 	vrun delete --force "$ID"
 	[ "$status" -eq 0 ]
 	wait_for_exit "$pid"
-	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+	for d in $(default_cgroup_dirs "$ID"); do [ ! -e "$d" ]; done
 	assert_no_leftovers
 }
 
@@ -404,7 +553,7 @@ read_counter() {
 	wait_for_exit "$child"
 	vrun delete "$ID"
 	[ "$status" -eq 0 ]
-	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+	for d in $(default_cgroup_dirs "$ID"); do [ ! -e "$d" ]; done
 }
 
 @test "cgroups: delete kills what is left in the cgroup after the init exited" {
@@ -415,12 +564,12 @@ read_counter() {
 	start_container 2>/dev/null || true
 	wait_for_file "$BUNDLE/rootfs/tmp/child"
 	wait_for_status "$ID" stopped
-	child=$(jq -r '.[0]' <<<"$(cat "/sys/fs/cgroup/unified/veil/$ID/cgroup.procs" | jq -s .)")
+	child=$(jq -r '.[0]' <<<"$(cat "$(jq -r .cgroupPaths.unified "$ROOT/$ID/state.json")/cgroup.procs" | jq -s .)")
 	process_running "$child"
 	vrun delete "$ID"
 	[ "$status" -eq 0 ]
 	wait_for_exit "$child"
-	for m in $(cg_mounts); do [ ! -e "$m/veil/$ID" ]; done
+	for d in $(default_cgroup_dirs "$ID"); do [ ! -e "$d" ]; done
 }
 
 # ---------------------------------------------------------------------------

@@ -421,6 +421,45 @@ child_of() {
 }
 
 # ---------------------------------------------------------------------------
+# cgroups
+
+# cgroup_mount CONTROLLER: the mount point of the v1 hierarchy of CONTROLLER ("name=systemd"
+# too), or of the cgroup2 for "" (in this mount namespace).
+cgroup_mount() {
+	awk -v c="$1" '{
+		split($0, half, " - "); split(half[1], m, " "); split(half[2], f, " ")
+		if (c == "" && f[1] == "cgroup2") { print m[5]; exit }
+		if (c != "" && f[1] == "cgroup") {
+			n = split(f[3], o, ","); for (i = 1; i <= n; i++) if (o[i] == c) { print m[5]; exit }
+		}
+	}' /proc/self/mountinfo
+}
+
+# own_cgroups: "MOUNTPOINT OWN KIND" for each hierarchy this shell is in that is mounted here:
+# OWN is its cgroup there ("/" at the root), KIND "v1" or "v2".
+own_cgroups() {
+	local line ctrl mnt
+	while IFS= read -r line; do
+		ctrl=${line#*:}
+		ctrl=${ctrl%%:*}
+		mnt=$(cgroup_mount "${ctrl%%,*}")
+		[ -n "$mnt" ] || continue
+		echo "$mnt ${line#*:*:} $([ -n "$ctrl" ] && echo v1 || echo v2)"
+	done </proc/self/cgroup
+}
+
+# default_cgroup_dirs ID: where a container without linux.cgroupsPath gets its cgroup when veil
+# runs in this shell's cgroups (runc's placement): ID below our own cgroup of each v1 hierarchy,
+# and below the parent of our own cgroup2 directory.
+default_cgroup_dirs() {
+	local mnt own kind
+	while read -r mnt own kind; do
+		[ "$kind" = v1 ] || own=$(dirname -- "$own")
+		echo "$mnt${own%/}/$1"
+	done < <(own_cgroups)
+}
+
+# ---------------------------------------------------------------------------
 # assertions
 
 # assert_no_leftovers [ID]: no state directory, no process of the test, no

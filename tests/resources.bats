@@ -36,6 +36,13 @@ teardown_file() {
 	done
 }
 
+# A container without cgroupsPath gets a cgroup named after its id below the test's own: the id
+# carries the test's mark, so that parallel runs on this host never share one.
+setup() {
+	common_setup
+	ID="rs-${MARK#veilmark}"
+}
+
 # res JSON: linux.resources = JSON
 res() {
 	cfg '.linux.resources = $r' --argjson r "$1"
@@ -160,6 +167,23 @@ disk_majmin() {
 	want pids pids.max 42
 }
 
+# runtime-spec (opencontainers/runtime-spec#1279) and runc main: 0 is a limit like any other,
+# -1 is "max", and only an absent pids object leaves pids.max alone (runc 1.1 read 0 as unset).
+@test "resources: pids limit 0 is written as 0 (no fork at all)" {
+	res '{"pids":{"limit":0}}'
+	set_args sleep 1000
+	run_detached
+	want pids pids.max 0
+	vrun exec "$ID" true
+	[ "$status" -ne 0 ]
+	run_veil update --pids-limit 5 "$ID"
+	[ "$status" -eq 0 ]
+	want pids pids.max 5
+	run_veil update --pids-limit 0 "$ID"
+	[ "$status" -eq 0 ]
+	want pids pids.max 0
+}
+
 @test "resources: pids limit is enforced (fork fails at the limit)" {
 	res '{"pids":{"limit":3}}'
 	# sh and two sleeps fill the limit; the third fork must fail (EAGAIN, fatal to busybox sh)
@@ -236,6 +260,17 @@ blkio_weight_file() {
 	[ "$(cat "$d/hugetlb.1GB.max")" = 0 ]
 	# the container's pages are charged there: its own cgroup, not the parent's
 	grep -qx "0::${d#"$UNIFIED"}" "/proc/$(ctr_pid)/cgroup"
+}
+
+# runc reads config.json with Go's encoding/json, which matches keys without case: configs with
+# "pagesize" run there.
+@test "resources: hugepageLimits[].pagesize is read as pageSize, as runc does" {
+	[ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages on this kernel"
+	have_v1 hugetlb && skip "hugetlb is a v1 controller on this host"
+	grep -qw hugetlb "$UNIFIED/cgroup.controllers" 2>/dev/null || skip "hugetlb is not a cgroup2 controller here"
+	res '{"hugepageLimits":[{"pagesize":"2MB","limit":6291456}]}'
+	run_detached
+	[ "$(cat "$(jq -r '.cgroupPaths.unified' "$ROOT/$ID/state.json")/hugetlb.2MB.max")" = 6291456 ]
 }
 
 @test "resources: a hugepageLimits page size the kernel lacks names the key" {
@@ -323,6 +358,18 @@ kmsg_config() {
 	! grep -qx 'a \*:\* rwm' "$f"
 }
 
+# runc keeps the r, w and m of an access and ignores other letters: "rwa" is "rw" (the kernel
+# would refuse the "a"); an access with none of them is an error, as in runc.
+@test "resources: device access rwa is rw, as runc; an access without r, w, m names the key" {
+	have_v1 devices || skip "no v1 devices hierarchy"
+	res '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"rwa"}]}'
+	run_detached
+	grep -qx 'c 1:11 rw' "$(cg devices devices.list)"
+	vrun delete --force "$ID"
+	res '{"devices":[{"allow":true,"type":"c","major":1,"minor":11,"access":"a"}]}'
+	expect_create_error 'linux.resources.devices[0].access: invalid access "a"'
+}
+
 @test "resources: v2 devices (BPF): a denied device gets EPERM, an allowed one opens" {
 	kmsg_config '{"devices":[{"allow":false,"access":"rwm"}]}'
 	run_in_cgroup2 "$BATS_TEST_TMPDIR/root2"
@@ -401,6 +448,22 @@ kmsg_config() {
 	run_veil update --kernel-memory 10m "$ID"
 	[ "$status" -eq 0 ]
 	assert_contains "$stderr" "--kernel-memory is ignored"
+}
+
+# runc main's flag (the runtime-spec's linux.resources.cpu.idle)
+@test "update: --cpu-idle sets cpu.idle" {
+	[ -e /sys/fs/cgroup/cpu/cpu.idle ] || skip "this kernel's cpu controller has no cpu.idle"
+	run_detached
+	want cpu cpu.idle 0
+	run_veil update --cpu-idle 1 "$ID"
+	[ "$status" -eq 0 ]
+	want cpu cpu.idle 1
+	run_veil update --cpu-idle 0 "$ID"
+	[ "$status" -eq 0 ]
+	want cpu cpu.idle 0
+	run_veil update --cpu-idle x "$ID"
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" '--cpu-idle: invalid value "x"'
 }
 
 @test "update: raising memory above the old memory+swap writes memsw first" {

@@ -12,16 +12,16 @@ load helpers
 
 setup() {
 	common_setup
-	# The default cgroup is /veil/ID in every hierarchy, shared by every state
-	# root on the host: the id must be unique to this run.
+	# The default cgroup is ID below the test's own cgroups, shared by every
+	# state root on the host: the id must be unique to this run.
 	ID=si-${MARK#veilmark}
 }
 
 # cgroup_dirs [ID]: the container's cgroup directories that exist (the
-# default cgroupsPath, /veil/ID, in every hierarchy).
+# default cgroupsPath: helpers' default_cgroup_dirs).
 cgroup_dirs() {
 	local d
-	for d in /sys/fs/cgroup/*/veil/"${1:-$ID}" /sys/fs/cgroup/veil/"${1:-$ID}"; do
+	for d in $(default_cgroup_dirs "${1:-$ID}"); do
 		[ -d "$d" ] && echo "$d"
 	done
 	return 0

@@ -218,6 +218,12 @@ static int apply_v1(const cgroup_handle *h, const oci_resources *r, bool hybrid,
       goto out;
     p[np++] = (planned){&w2[i], udir};
   }
+  const cg_dir *cpu = cg_dir_of(h, "cpu");
+  const oci_cpu *c = r->cpu;
+  if (cpu && cpu->created > 1 && c && c->has_realtime_runtime && c->realtime_runtime > 0 &&
+      cg_v1_rt_ancestors(cpu->path, cpu->created, c->has_realtime_period ? c->realtime_period : 0,
+                         c->realtime_runtime, "linux.resources.cpu.realtimeRuntime", err) < 0)
+    goto out;
   rc = write_all(p, np, err);
 out:
   cgroup_writes_free(w1, n1);

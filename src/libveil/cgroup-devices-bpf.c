@@ -51,23 +51,15 @@ static int emit(prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, in
 #define JMP32_K(op, dst, imm) emit(p, BPF_JMP32 | (op) | BPF_K, dst, 0, 0, imm)
 #define EXIT()                emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-static int access_bits(const char *a, uint32_t *out)
+static int access_bits(const char *a, uint32_t *out, veil_error *err)
 {
-  uint32_t bits = 0;
+  char acc[4];
 
-  if (!a || !a[0])
-    a = "rwm";
-  for (; *a; a++) {
-    if (*a == 'r')
-      bits |= BPF_DEVCG_ACC_READ;
-    else if (*a == 'w')
-      bits |= BPF_DEVCG_ACC_WRITE;
-    else if (*a == 'm')
-      bits |= BPF_DEVCG_ACC_MKNOD;
-    else
-      return -1;
-  }
-  *out = bits;
+  if (cgroup_device_access(a, acc, err) < 0)
+    return -1;
+  *out = 0;
+  for (const char *c = acc; *c; c++)
+    *out |= *c == 'r' ? BPF_DEVCG_ACC_READ : *c == 'w' ? BPF_DEVCG_ACC_WRITE : BPF_DEVCG_ACC_MKNOD;
   return 0;
 }
 
@@ -82,10 +74,8 @@ static int rule(prog *p, const oci_device_cgroup *d, veil_error *err)
 
   if (type != 'a' && type != 'b' && type != 'c')
     return veil_fail(err, EINVAL, "linux.resources.devices: type \"%s\" is not a, c or b", d->type);
-  if (access_bits(d->access, &acc) < 0)
-    return veil_fail(err, EINVAL,
-                     "linux.resources.devices: access \"%s\" is not a combination of r, w and m",
-                     d->access);
+  if (access_bits(d->access, &acc, err) < 0)
+    return -1;
   /* every test jumps to the next rule on mismatch; offsets are patched below */
   if (type != 'a') {
     jumps[nj++] = p->n;

@@ -4,6 +4,8 @@
 
 #include "cgroup.h"
 
+#include <stdint.h>
+
 typedef struct cg_dir {
   char *path;  /* absolute directory of the container's cgroup */
   char *ctrls; /* v1: the hierarchy's controllers, comma-separated ("cpu,cpuacct", "name=systemd");
@@ -18,15 +20,20 @@ struct cgroup_handle {
   cg_dir *dirs;
   size_t n;
   int v2fd;          /* O_PATH fd of the cgroup2 directory, -1 */
-  bool default_path; /* no linux.cgroupsPath: /veil/ID */
+  bool default_path; /* no linux.cgroupsPath: ID, placed as a relative path */
 };
 
 /* file helpers: one write (the kernel takes one value per write), one small read */
 int cg_write(const char *dir, const char *file, const char *value, veil_error *err);
 int cg_read(const char *dir, const char *file, char *buf, size_t size);
 
+/* the container's directory of controller ("" or "unified": cgroup2); NULL if none */
+const cg_dir *cg_dir_of(const cgroup_handle *h, const char *controller);
+
 /* cgroup-v1.c */
 int cg_v1_init_cpuset(const char *dir, veil_error *err);
+int cg_v1_rt_ancestors(const char *dir, int made, uint64_t period, int64_t runtime, const char *key,
+                       veil_error *err);
 int cg_v1_freeze(const char *dir, bool frozen, veil_error *err);
 bool cg_v1_is_frozen(const char *dir);
 /* FROZEN or FREEZING, by its own freezer.state or a parent's */

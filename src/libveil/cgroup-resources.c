@@ -194,18 +194,35 @@ int cgroup_devices_effective(const oci_resources *r, oci_device_cgroup **out, si
 
 /* ---- v1 ----------------------------------------------------------------------------------- */
 
+int cgroup_device_access(const char *access, char out[4], veil_error *err)
+{
+  size_t n = 0;
+
+  if (!access || !access[0])
+    access = "rwm";
+  /* As runc: the letters r, w and m count, in any order, and any other letter (the "a" of "rwa")
+   * is ignored; the kernel's devices.allow parser would refuse it. */
+  for (const char *c = "rwm"; *c; c++)
+    if (strchr(access, *c))
+      out[n++] = *c;
+  out[n] = '\0';
+  if (n == 0)
+    return veil_fail(err, EINVAL, K "devices: access \"%s\" has none of r, w and m", access);
+  return 0;
+}
+
 static void dev_rule_v1(wlist *l, const oci_device_cgroup *d)
 {
   char type = d->type && d->type[0] ? d->type[0] : 'a';
   char maj[24] = "*", min[24] = "*";
-  const char *access = d->access && d->access[0] ? d->access : "rwm";
+  char access[4];
 
   if (type != 'a' && type != 'c' && type != 'b') {
     fail(l, K "devices: type \"%s\" is not a, c or b", d->type);
     return;
   }
-  if (strspn(access, "rwm") != strlen(access)) {
-    fail(l, K "devices: access \"%s\" is not a combination of r, w and m", access);
+  if (!l->failed && cgroup_device_access(d->access, access, l->err) < 0) {
+    l->failed = -1;
     return;
   }
   if (d->has_major && d->major >= 0)
@@ -301,11 +318,13 @@ int cgroup_v1_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  /* pids: 0 is "unchanged" and a negative limit "max", as in runc */
-  if (r->pids && r->pids->limit > 0)
-    push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
-  else if (r->pids && r->pids->limit < 0)
+  /* pids: a negative limit is "max", and 0 a limit like any other (no fork at all), as the
+   * runtime-spec now says (opencontainers/runtime-spec#1279) and runc main does; runc 1.1 took 0
+   * for "unchanged".  No pids object changes nothing. */
+  if (r->pids && r->pids->limit < 0)
     push(&l, "pids", K "pids.limit", "pids.max", "max");
+  else if (r->pids)
+    push(&l, "pids", K "pids.limit", "pids.max", "%" PRId64, r->pids->limit);
 
   const oci_block_io *b = r->block_io;
   if (b) {
@@ -465,7 +484,8 @@ int cgroup_v2_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
       push(&l, "cpuset", K "cpu.mems", "cpuset.mems", "%s", c->mems);
   }
 
-  if (r->pids && r->pids->limit != 0)
+  /* 0 is a limit, see the v1 list */
+  if (r->pids)
     push_max(&l, "pids", K "pids.limit", "pids.max", r->pids->limit, 0);
 
   const oci_block_io *b = r->block_io;

@@ -40,6 +40,10 @@ int cgroup_v2_writes(const oci_resources *r, cgroup_write **out, size_t *n, veil
 int cgroup_devices_effective(const oci_resources *r, oci_device_cgroup **out, size_t *n,
                              veil_error *err);
 
+/* A device rule's access as the kernel takes it: the r, w and m it names, in that order ("" or
+ * NULL: "rwm"); other letters are ignored, as runc does.  Fails when none is left. */
+int cgroup_device_access(const char *access, char out[4], veil_error *err);
+
 /* The v2 weights from their v1 values (runtime-spec / crun conversions); 0 stays 0 (unset). */
 unsigned long long cgroup_shares_to_weight(unsigned long long shares);
 unsigned long long cgroup_blkio_to_io_weight(unsigned long long weight);

@@ -5,6 +5,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,6 +32,33 @@ int cg_v1_init_cpuset(const char *dir, veil_error *err)
       return veil_fail(err, errno, "read %s/%s", parent, files[i]);
     if (cg_write(dir, files[i], val, err) < 0)
       return -1;
+  }
+  return 0;
+}
+
+/* A new cpu cgroup has no realtime budget (cpu.rt_runtime_us 0), and a child's budget must fit in
+ * its parent's: the MADE trailing ancestors of DIR that this container created, and that have
+ * none yet, get the budget DIR is about to get (period first), top down.  Directories it did not
+ * make are the owner's to budget; the kernel's EINVAL then names them. */
+int cg_v1_rt_ancestors(const char *dir, int made, uint64_t period, int64_t runtime, const char *key,
+                       veil_error *err)
+{
+  char pbuf[32], rbuf[32];
+
+  snprintf(pbuf, sizeof(pbuf), "%" PRIu64, period);
+  snprintf(rbuf, sizeof(rbuf), "%" PRId64, runtime);
+  for (int up = made - 1; up > 0; up--) {
+    cleanup_free char *p = strdup(dir);
+    char cur[64];
+    if (!p)
+      return veil_fail(err, ENOMEM, "%s", key);
+    for (int k = 0; k < up; k++)
+      *strrchr(p, '/') = '\0';
+    if (cg_read(p, "cpu.rt_runtime_us", cur, sizeof(cur)) < 0 || strtoll(cur, NULL, 10) != 0)
+      continue;
+    if ((period && cg_write(p, "cpu.rt_period_us", pbuf, err) < 0) ||
+        cg_write(p, "cpu.rt_runtime_us", rbuf, err) < 0)
+      return veil_error_prefix(err, "%s: the parent cgroup made for it", key);
   }
   return 0;
 }

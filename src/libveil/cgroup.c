@@ -241,19 +241,30 @@ static int check_path(const char *p, veil_error *err)
   return 0;
 }
 
-/* The directory of cgpath in hierarchy h, normalised (no "//", no "."). */
+/* The directory of cgpath in hierarchy h, normalised (no "//", no ".").  A relative path is
+ * below our own cgroup of a v1 hierarchy, and below its parent on cgroup2, as runc places it:
+ * our own cgroup2 directory holds processes (us), so by the no-internal-process rule it could
+ * not hand controllers down to a child. */
 static char *dir_for(const hierarchy *h, const char *cgpath)
 {
   const char *own = h->own;
   size_t rl = strlen(h->root);
+  cleanup_free char *base = NULL;
   char *joined, *out;
   size_t o;
 
   /* our cgroup as seen below the mount's root */
   if (strcmp(h->root, "/") && !strncmp(own, h->root, rl) && (own[rl] == '/' || !own[rl]))
     own += rl;
+  if (!(base = strdup(own)))
+    return NULL;
+  if (h->v2) {
+    char *slash = strrchr(base, '/');
+    if (slash)
+      *slash = '\0';
+  }
   joined = cgpath[0] == '/' ? veil_strdup_printf("%s/%s", h->mnt, cgpath)
-                            : veil_strdup_printf("%s/%s/%s", h->mnt, own, cgpath);
+                            : veil_strdup_printf("%s/%s/%s", h->mnt, base, cgpath);
   if (!joined)
     return NULL;
   out = malloc(strlen(joined) + 2);
@@ -297,8 +308,6 @@ static int make_dir(const cg_dir *d, veil_error *err)
       *c = '\0';
       if (mkdir(p, 0755) == 0) {
         made++;
-        if (!d->v2 && list_has(d->ctrls, "cpuset") && cg_v1_init_cpuset(p, err) < 0)
-          return -1;
       } else if (errno == ENOENT) {
         retry = true;
       } else if (errno != EEXIST) {
@@ -306,6 +315,10 @@ static int make_dir(const cg_dir *d, veil_error *err)
       } else if (made) {
         made = 0; /* someone else made this one; what we made above is still ours */
       }
+      /* an existing parent with an empty cpuset (a pod directory made by hand) would make the
+       * join fail with ENOSPC just as well as a new one: as runc, both get their parent's */
+      if (!retry && !d->v2 && list_has(d->ctrls, "cpuset") && cg_v1_init_cpuset(p, err) < 0)
+        return -1;
       *c = save;
       if (save == '\0')
         break;
@@ -342,8 +355,9 @@ int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_er
   cgroup_handle *h;
 
   *out = NULL;
+  /* as runc: without a path the container's cgroup is ID next to (v2) or below (v1) ours */
   if (!cgpath || !*cgpath)
-    cgpath = dflt = veil_strdup_printf("/veil/%s", id);
+    cgpath = dflt = strdup(id);
   if (!cgpath)
     return veil_fail(err, ENOMEM, "cgroups");
   if (check_path(cgpath, err) < 0 || hierarchies_find(&hs, &n, err) < 0)
@@ -408,6 +422,21 @@ static int make_one(cgroup_handle *h, cg_dir *d, veil_error *err)
   return 0;
 }
 
+static const cg_dir *primary(const cgroup_handle *h);
+
+/* runc 1.1's warning, word for word (tools match on it): the container shares its cgroup with
+ * processes that are not its own, which pause, for one, freezes with it. */
+static void warn_if_populated(const cgroup_handle *h)
+{
+  const cg_dir *d = primary(h);
+  pid_t *pids = NULL;
+  size_t n = 0;
+
+  if (d && d->created == 0 && cgroup_pids(h, &pids, &n, NULL) == 0 && n > 0)
+    veil_warn("container's cgroup is not empty: %zu process(es) found", n);
+  free(pids);
+}
+
 int cgroup_make(cgroup_handle **hp, veil_error *err)
 {
   cgroup_handle *h = *hp;
@@ -418,8 +447,10 @@ int cgroup_make(cgroup_handle **hp, veil_error *err)
   for (i = 0; i < h->n; i++)
     if (make_one(h, &h->dirs[i], err) < 0)
       break;
-  if (i == h->n)
+  if (i == h->n) {
+    warn_if_populated(h);
     return 0;
+  }
   for (size_t k = 0; k <= i; k++)
     rm_dir(&h->dirs[k]);
   /* as runc rootless: without a delegated cgroup an unprivileged user runs the container in its
@@ -528,6 +559,11 @@ static const cg_dir *dir_of(const cgroup_handle *h, const char *controller)
     if (v2 ? h->dirs[i].v2 : (!h->dirs[i].v2 && list_has(h->dirs[i].ctrls, controller)))
       return &h->dirs[i];
   return NULL;
+}
+
+const cg_dir *cg_dir_of(const cgroup_handle *h, const char *controller)
+{
+  return dir_of(h, controller);
 }
 
 const char *cgroup_path(const cgroup_handle *h, const char *controller)

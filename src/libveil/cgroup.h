@@ -25,8 +25,9 @@ int cgroup_detect(cgroup_layout *out, veil_error *err);
 /* --systemd-cgroup: fails (one line) unless systemd is the host's init. */
 int cgroup_systemd_check(veil_error *err);
 
-/* Resolves linux.cgroupsPath (absolute; relative to veil's own cgroup of each hierarchy; "/veil/ID"
- * when absent) in every mounted hierarchy (v1: each one; v2 and the hybrid unified one: one
+/* Resolves linux.cgroupsPath (absolute; or relative, as runc: below veil's own cgroup of each v1
+ * hierarchy and below its parent on cgroup2; the relative "ID" when absent) in every mounted
+ * hierarchy (v1: each one; v2 and the hybrid unified one: one
  * directory) and counts, per directory, the trailing components that do not exist yet: what
  * cgroup_make will create.  Nothing is made: the caller records the plan (cgroup_to_state) where
  * a delete finds it even if veil dies while it makes them. */

@@ -156,10 +156,12 @@ int main(void)
   /* pids */
   both("pids limit", "{\"pids\":{\"limit\":100}}", "pids:pids.max=100\n", "pids:pids.max=100\n");
   both("pids unlimited", "{\"pids\":{\"limit\":-1}}", "pids:pids.max=max\n", "pids:pids.max=max\n");
+  /* runtime-spec (opencontainers/runtime-spec#1279): 0 is a limit like any other */
+  both("pids limit 0", "{\"pids\":{\"limit\":0}}", "pids:pids.max=0\n", "pids:pids.max=0\n");
 
   both("zeros (as Docker and containerd send them) change nothing",
        "{\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0},\"cpu\":{\"shares\":0,"
-       "\"quota\":0,\"period\":0,\"cpus\":\"\",\"mems\":\"\"},\"pids\":{\"limit\":0},"
+       "\"quota\":0,\"period\":0,\"cpus\":\"\",\"mems\":\"\"},"
        "\"blockIO\":{\"weight\":0}}",
        "", "");
 
@@ -240,19 +242,27 @@ int main(void)
   {
     /* the parser rejects these already; the conversion must not trust it */
     oci_device_cgroup bad[] = {{.allow = true, .type = (char *)"x"},
-                               {.allow = true, .type = (char *)"c", .access = (char *)"rx"}};
+                               {.allow = true, .type = (char *)"c", .access = (char *)"xa"}};
     for (size_t i = 0; i < 2; i++) {
       oci_resources r = {.devices = &bad[i], .devices_len = 1};
       cgroup_write *w = NULL;
       size_t n = 0;
       veil_error err = VEIL_ERROR_INIT;
       int rc = cgroup_v1_writes(&r, &w, &n, &err);
-      report(rc < 0 && err.msg && strstr(err.msg, i ? "access \"rx\"" : "type \"x\""),
+      report(rc < 0 && err.msg &&
+                 strstr(err.msg, i ? "access \"xa\" has none of r, w and m" : "type \"x\""),
              i ? "v1 devices bad access" : "v1 devices bad type", NULL);
       cgroup_writes_free(w, n);
       veil_error_clear(&err);
     }
   }
+  /* as runc: letters other than r, w, m are ignored ("a" is not a kernel access letter) */
+  check("devices access rwa is rw, order and repeats normalised", 1,
+        "{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
+        "\"access\":\"rwa\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":200,"
+        "\"access\":\"mmwx\"}]}",
+        "devices:devices.deny=a\ndevices:devices.allow=c 10:229 rw\n"
+        "devices:devices.allow=c 10:200 wm\n" DEFAULTS);
   check("devices empty list still denies all", 1, "{\"devices\":[]}",
         "devices:devices.deny=a\n" DEFAULTS);
 

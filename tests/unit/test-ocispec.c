@@ -275,6 +275,21 @@ static void test_unknown_fields(void)
   oci_config_free(cfg);
   free(err);
   report(ok, "null values are treated as absent");
+
+  /* runc (Go's encoding/json) matches keys without case: "pagesize" is read as pageSize; the
+   * exact spelling wins when both are there */
+  ok = 1;
+  cfg = parse_ok(LINUX("\"resources\":{\"hugepageLimits\":[{\"pagesize\":\"2MB\",\"limit\":1},"
+                       "{\"PAGESIZE\":\"1GB\",\"pageSize\":\"2MB\",\"limit\":2}]}"),
+                 &err);
+  CHECK(cfg != NULL && cfg->linux->resources->hugepage_limits_len == 2);
+  if (cfg != NULL && cfg->linux->resources->hugepage_limits_len == 2) {
+    CHECK(!strcmp(cfg->linux->resources->hugepage_limits[0].page_size, "2MB"));
+    CHECK(!strcmp(cfg->linux->resources->hugepage_limits[1].page_size, "2MB"));
+  }
+  oci_config_free(cfg);
+  free(err);
+  report(ok, "hugepageLimits[].pagesize is read as pageSize, as runc does");
 }
 
 static void test_errors(void)
@@ -427,9 +442,8 @@ static void test_errors(void)
              LINUX("\"devices\":[{\"type\":\"x\",\"path\":\"/dev/x\",\"major\":1,\"minor\":1}]"),
              "linux.devices[0].type: unknown device type \"x\"");
   expect_err("bad cgroup device access",
-             LINUX("\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}"),
-             "linux.resources.devices[0].access: invalid access \"rwx\" (expected a combination "
-             "of r, w, m)");
+             LINUX("\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"xa\"}]}"),
+             "linux.resources.devices[0].access: invalid access \"xa\" (none of r, w, m)");
   expect_err("bad seccomp defaultAction",
              LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOPE\"}"),
              "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_NOPE\"");
