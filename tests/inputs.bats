@@ -16,7 +16,7 @@ config() {
 # no_cgroup_left: no cgroup directory named after the container in any hierarchy.
 no_cgroup_left() {
 	local left
-	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null | grep -F "/veil/$ID" || true)
+	left=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$ID" 2>/dev/null || true)
 	if [ -n "$left" ]; then
 		echo "leftover cgroups: $left" >&2
 		return 1
