@@ -491,6 +491,30 @@ need_x86_64() {
 	[[ $output != *"seccomp notify"* ]]
 }
 
+@test "seccomp: SCMP_ACT_NOTIFY: exec hands its own fd over, with the container's state" {
+	# As runc: the top-level pid is the process that got the filter (the exec'd one), the
+	# state is the container's, pid the init's.  The listener really receives and answers
+	# notifications on each fd (SECCOMP_IOCTL_NOTIF_RECV / SEND).
+	start_listener errno:18
+	notify_mkdir
+	start_container
+	local pid
+	pid=$(ctr_pid)
+	wait_for_file "$LSTATE"
+	vrun exec "$ID" sh -c 'mkdir /tmp/y; echo rc=$?; echo pid=$$'
+	[ "$status" -eq 0 ]
+	assert_contains "$stdout" "rc=1"
+	assert_contains "$stderr" "Invalid cross-device link"
+	wait_for_file "$LSTATE.2"
+	cat "$LSTATE.2" >&2
+	jq -e --argjson pid "$pid" --arg id "$ID" '
+		.fds == ["seccompFd"] and .pid != $pid and .pid > 0
+		and .state.pid == $pid and .state.id == $id and .state.status == "running"' "$LSTATE.2"
+	# mkdir's number, from the exec'd process's own filter
+	[ -s "$LSTATE.2.calls" ]
+	[ ! -s "$LSTATE.calls" ]
+}
+
 @test "seccomp: SCMP_ACT_NOTIFY without noNewPrivileges: the listener gets the fd at create" {
 	start_listener errno:18
 	notify_mkdir

@@ -155,8 +155,8 @@ static int init_seccomp(init_ctx *c, bool late, veil_error *err)
       .bundle = (char *)c->bundle,
       .annotations = c->cfg->annotations,
   };
-  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp, &st,
-                                 err);
+  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp,
+                                 c->host_pid, &st, err);
 }
 
 /* Attached or not, the trees are not the container's to keep. */

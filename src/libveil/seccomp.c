@@ -622,7 +622,8 @@ int seccomp_send_listener(const char *path, int notify_fd, const char *json, vei
   return seccomp_listener_send(sock, notify_fd, json, err);
 }
 
-char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil_error *err)
+char *seccomp_process_state_json(const oci_seccomp *s, pid_t process_pid, const oci_state *st,
+                                 veil_error *err)
 {
   oci_json_writer *w = oci_json_writer_new(false);
   char *json;
@@ -640,7 +641,7 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil
   oci_json_string(w, "seccompFd");
   oci_json_array_close(w);
   oci_json_key(w, "pid");
-  oci_json_int(w, st->pid);
+  oci_json_int(w, process_pid);
   if (s && s->listener_metadata) {
     oci_json_key(w, "metadata");
     oci_json_string(w, s->listener_metadata);
@@ -676,13 +677,13 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil
   return json;
 }
 
-int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
-                            veil_error *err)
+int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, pid_t process_pid,
+                            const oci_state *st, veil_error *err)
 {
   cleanup_free char *json = NULL;
   int notify_fd = -1, rc = 0;
 
-  if (*sock >= 0 && !(json = seccomp_process_state_json(s, st, err)))
+  if (*sock >= 0 && !(json = seccomp_process_state_json(s, process_pid, st, err)))
     return -1;
   if (seccomp_filter_load(filter, &notify_fd, err) < 0)
     return -1;
