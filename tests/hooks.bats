@@ -452,6 +452,26 @@ wait_for_lines() {
 	assert_no_leftovers
 }
 
+@test "hooks: a failing poststart hook in run: the container stops at once and is removed" {
+	# as runc's run: exit 1 with the hook's error, the container gone, poststop run; and the
+	# container's program gets no moment to go on once its children were killed (the init
+	# goes first: killing the rest first let sh reap them and run on)
+	local i
+	add_host_hook poststart 3
+	add_host_hook poststop
+	set_args sh -c "sleep 1; echo survived >/tmp/survived; : $MARK"
+	for i in 1 2 3 4; do
+		rm -f "$HK/order"
+		vrun run --bundle "$BUNDLE" "$ID"
+		[ "$status" -eq 1 ]
+		assert_contains "$stderr" "hooks.poststart[0]: $HK/poststart.sh exited with status 3"
+		[ "$(order)" = "poststart poststop" ]
+		[ ! -d "$ROOT/$ID" ]
+	done
+	sleep 1.2
+	[ ! -e "$BUNDLE/rootfs/tmp/survived" ]
+}
+
 @test "hooks: a failing poststop hook is a warning: delete succeeds, the later hooks run" {
 	add_host_hook poststop 4
 	add_hook poststop /bin/sh "$(jq -n --arg f "$HK/second" '{args: ["sh", "-c", "touch " + $f]}')"

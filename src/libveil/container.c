@@ -814,9 +814,10 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
 
   if (pidfd < 0 || !state_init_alive(s))
     return 0;
-  signal_pidns(s, SIGKILL);
+  /* the init first: killed after its children, it could reap them and run on meanwhile */
   if (veil_pidfd_send_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
     return veil_fail(err, errno, "kill container \"%s\"", s->id);
+  signal_pidns(s, SIGKILL);
   pfd.fd = pidfd;
   pfd.events = POLLIN;
   while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
