@@ -118,13 +118,18 @@ __attribute__((noreturn)) static void exec_hook(const oci_hook *h, const char *c
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   setpgid(0, 0);
-  if (dup2(stdin_fd, STDIN_FILENO) < 0 || (cwd && chdir(cwd) < 0))
+  if (dup2(stdin_fd, STDIN_FILENO) < 0)
     goto fail;
+  if (cwd && chdir(cwd) < 0) {
+    e = -errno; /* negative: the parent names the directory, not the program */
+    goto report;
+  }
   /* close-on-exec rather than close: errfd must survive until execve to report its failure */
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(h->path, argv, envp);
 fail:
   e = errno;
+report:;
   ssize_t unused = write(errfd, &e, sizeof(e)); /* nothing more can be told if this fails */
   (void)unused;
   _exit(127);
@@ -163,7 +168,9 @@ static int spawn_hook(const oci_hook *h, const hook_state *s, int stdin_fd, pid_
     reap(*pid, &status);
     close(*pidfd);
     *pidfd = -1;
-    return veil_fail(err, e, cwd ? "exec %s in %s" : "exec %s", h->path, cwd);
+    if (e < 0)
+      return veil_fail(err, -e, "%s: enter %s", h->path, cwd);
+    return veil_fail(err, e, "exec %s", h->path);
   }
   return 0;
 }
