@@ -274,11 +274,56 @@ wait_for_lines() {
 	[ "$(head -n1 "$HK/argv")" = custom-argv0 ]
 }
 
-@test "hooks: without args and env a hook gets its path alone and an empty environment" {
+@test "hooks: without env the runtime's hooks get its environment and run in the bundle" {
+	# as runc: a hook without env inherits the runtime's environment (runc and crun pass
+	# theirs), and prestart, createRuntime, poststart and run's poststop start in the bundle
+	local phase
+	for phase in prestart createRuntime poststart poststop; do
+		add_hook "$phase" /bin/sh "$(jq -n --arg f "$HK/$phase" \
+			'{args: ["sh", "-c", "pwd >" + $f + ".cwd; env >" + $f + ".env"]}')"
+	done
+	set_args true
+	(cd / && VEIL_HOOK_ENV="from-the-caller $MARK" veil run --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$HK/out" 2>&1) || { cat "$HK/out" >&2; false; }
+	for phase in prestart createRuntime poststart poststop; do
+		[ "$(cat "$HK/$phase.cwd")" = "$(realpath "$BUNDLE")" ]
+		grep -qx "VEIL_HOOK_ENV=from-the-caller $MARK" "$HK/$phase.env"
+	done
+}
+
+@test "hooks: without args and env a hook gets its path alone and the runtime's environment" {
 	add_host_hook createRuntime
 	create_container
 	[ "$(cat "$HK/createRuntime.args")" = 0 ]
-	[ ! -s "$HK/createRuntime.env" ]
+	grep -qx "PATH=$PATH" "$HK/createRuntime.env"
+}
+
+@test "hooks: delete runs poststop where it was called (as runc)" {
+	add_hook poststop /bin/sh "$(jq -n --arg f "$HK/ps.cwd" '{args: ["sh", "-c", "pwd >" + $f]}')"
+	create_container
+	(cd / && veil delete --force "$ID" </dev/null >/dev/null)
+	[ "$(cat "$HK/ps.cwd")" = / ]
+}
+
+@test "hooks: createContainer runs in the rootfs with process.env, so relative paths work" {
+	cfg '.process.env += ["VEIL_PROC_ENV=yes"]'
+	add_hook createContainer /bin/sh "$(jq -n --arg f "$HK/cc" \
+		'{args: ["sh", "-c", "pwd >" + $f + ".cwd; env >" + $f + ".env; ./bin/busybox true && echo ok >" + $f + ".rel"]}')"
+	(cd / && create_container)
+	[ "$(cat "$HK/cc.cwd")" = "$ROOTFS" ]
+	grep -qx "VEIL_PROC_ENV=yes" "$HK/cc.env"
+	grep -qx "VEIL_TEST_MARK=$MARK" "$HK/cc.env"
+	[ "$(cat "$HK/cc.rel")" = ok ]
+}
+
+@test "hooks: startContainer sees process.env and HOME, in process.cwd" {
+	cfg '.process.env += ["VEIL_PROC_ENV=yes"] | .process.cwd = "/tmp"'
+	add_hook startContainer /bin/sh '{"args": ["sh", "-c", "pwd >/sc.cwd; env >/sc.env"]}'
+	start_container
+	[ "$(cat "$BUNDLE/rootfs/sc.cwd")" = /tmp ]
+	grep -qx "VEIL_PROC_ENV=yes" "$BUNDLE/rootfs/sc.env"
+	grep -qx "VEIL_TEST_MARK=$MARK" "$BUNDLE/rootfs/sc.env"
+	grep -qx "HOME=/root" "$BUNDLE/rootfs/sc.env"
 }
 
 @test "hooks: a hook has only stdin, stdout and stderr open, and writes to the runtime's" {
@@ -405,6 +450,26 @@ wait_for_lines() {
 	[ "$status" -eq 0 ]
 	[ "$(order)" = "poststart poststop" ]
 	assert_no_leftovers
+}
+
+@test "hooks: a failing poststart hook in run: the container stops at once and is removed" {
+	# as runc's run: exit 1 with the hook's error, the container gone, poststop run; and the
+	# container's program gets no moment to go on once its children were killed (the init
+	# goes first: killing the rest first let sh reap them and run on)
+	local i
+	add_host_hook poststart 3
+	add_host_hook poststop
+	set_args sh -c "sleep 1; echo survived >/tmp/survived; : $MARK"
+	for i in 1 2 3 4; do
+		rm -f "$HK/order"
+		vrun run --bundle "$BUNDLE" "$ID"
+		[ "$status" -eq 1 ]
+		assert_contains "$stderr" "hooks.poststart[0]: $HK/poststart.sh exited with status 3"
+		[ "$(order)" = "poststart poststop" ]
+		[ ! -d "$ROOT/$ID" ]
+	done
+	sleep 1.2
+	[ ! -e "$BUNDLE/rootfs/tmp/survived" ]
 }
 
 @test "hooks: a failing poststop hook is a warning: delete succeeds, the later hooks run" {

@@ -14,6 +14,7 @@ load helpers/tools
 setup_file() {
 	common_setup_file
 	build_tool seccomp-listener
+	vtool_in_template
 }
 
 MKDIR='["mkdir", "mkdirat"]'
@@ -277,6 +278,57 @@ notify_mkdir() {
 	assert_contains "$stderr" "Permission denied"
 }
 
+# allow_list ARCHS-JSON: default SCMP_ACT_ERRNO (EPERM) and an allow list of what a static
+# vtool needs; the highest syscall it names is rseq (334), getpid (39) is not in it.
+allow_list() {
+	seccomp "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": $1,
+	  \"syscalls\": [{\"names\": [\"execve\", \"brk\", \"arch_prctl\", \"set_tid_address\",
+	    \"set_robust_list\", \"rseq\", \"prlimit64\", \"mprotect\", \"readlink\",
+	    \"readlinkat\", \"getrandom\", \"newfstatat\", \"fstat\", \"write\", \"exit_group\",
+	    \"close\", \"getppid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}"
+}
+
+need_x86_64() {
+	[ "$(uname -m)" = x86_64 ] || skip "the syscall numbers probed are x86_64's ($(uname -m) here)"
+}
+
+@test "seccomp: a syscall above the profile's highest gets ENOSYS, not the default errno" {
+	need_tools
+	need_x86_64
+	# runc's -ENOSYS stub, per listed architecture: glibc falls back from clone3 (435) only on
+	# ENOSYS; 1000 is no syscall at all; getpid (39) is below the highest named: EPERM (1).
+	# The x32 half: its getpid (0x40000027) is known, 0x40000800 is above its highest.
+	allow_list '["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]'
+	set_args vtool syscall 39 435 1000 0x40000027 0x40000800
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = "$(printf '39=1\n435=38\n1000=38\n1073741863=1\n1073743872=38')" ]
+}
+
+@test "seccomp: the ENOSYS stub covers only the listed architectures (as runc 1.1.5)" {
+	need_tools
+	need_x86_64
+	# no architectures: nothing to compare with, the default action answers everything
+	allow_list '[]'
+	set_args vtool syscall 39 435 1000
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = "$(printf '39=1\n435=1\n1000=1')" ]
+}
+
+@test "seccomp: no ENOSYS stub when the default action lets unknown syscalls through" {
+	need_tools
+	need_x86_64
+	# default SCMP_ACT_ALLOW: io_uring_setup (425) is above the highest named (getpid) but the
+	# kernel runs it (EFAULT for the NULL params), not a stub
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+	  "syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args vtool syscall 39 425 1000
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$stdout" = "$(printf '39=1\n425=14\n1000=38')" ]
+}
+
 @test "seccomp: flags TSYNC, LOG and SPEC_ALLOW are accepted" {
 	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
 	  \"flags\": [\"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\",
@@ -437,6 +489,30 @@ notify_mkdir() {
 	# the container did not keep a listener fd of its own
 	run ls -l "/proc/$pid/fd"
 	[[ $output != *"seccomp notify"* ]]
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY: exec hands its own fd over, with the container's state" {
+	# As runc: the top-level pid is the process that got the filter (the exec'd one), the
+	# state is the container's, pid the init's.  The listener really receives and answers
+	# notifications on each fd (SECCOMP_IOCTL_NOTIF_RECV / SEND).
+	start_listener errno:18
+	notify_mkdir
+	start_container
+	local pid
+	pid=$(ctr_pid)
+	wait_for_file "$LSTATE"
+	vrun exec "$ID" sh -c 'mkdir /tmp/y; echo rc=$?; echo pid=$$'
+	[ "$status" -eq 0 ]
+	assert_contains "$stdout" "rc=1"
+	assert_contains "$stderr" "Invalid cross-device link"
+	wait_for_file "$LSTATE.2"
+	cat "$LSTATE.2" >&2
+	jq -e --argjson pid "$pid" --arg id "$ID" '
+		.fds == ["seccompFd"] and .pid != $pid and .pid > 0
+		and .state.pid == $pid and .state.id == $id and .state.status == "running"' "$LSTATE.2"
+	# mkdir's number, from the exec'd process's own filter
+	[ -s "$LSTATE.2.calls" ]
+	[ ! -s "$LSTATE.calls" ]
 }
 
 @test "seccomp: SCMP_ACT_NOTIFY without noNewPrivileges: the listener gets the fd at create" {

@@ -174,7 +174,7 @@ static char *owner_name(uid_t uid)
 static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_state_file *st,
                              pid_t init_pid, veil_error *err)
 {
-  hook_state hs = {st->id, "creating", init_pid, st->bundle, &cfg->annotations};
+  hook_state hs = {st->id, "creating", init_pid, st->bundle, &cfg->annotations, st->bundle, NULL};
 
   if (hooks_run_state(HOOKS(cfg->hooks, prestart), "prestart", &hs, err) < 0 ||
       hooks_run_state(HOOKS(cfg->hooks, create_runtime), "createRuntime", &hs, err) < 0)
@@ -461,7 +461,7 @@ out:
      * poststop hooks: once the namespaces existed, hooks may have set up what those undo. */
     if (init_pid > 0)
       hooks_run_warn(HOOKS(cfg->hooks, poststop), "poststop",
-                     &(hook_state){id, "stopped", 0, bundle, &cfg->annotations});
+                     &(hook_state){id, "stopped", 0, bundle, &cfg->annotations, bundle, NULL});
     cgroup_destroy(steal_pointer(&cg), NULL);
     if (dir_made)
       state_dir_remove(out->rootfd, id, NULL);
@@ -574,7 +574,7 @@ static int start_user_process(int dirfd, const veil_state_file *s, veil_error *e
  * do now; delete then destroys it and runs the poststop hooks). */
 static int run_poststart(const oci_config *saved, const veil_state_file *s, veil_error *err)
 {
-  hook_state hs = {s->id, "running", s->pid, s->bundle, &s->annotations};
+  hook_state hs = {s->id, "running", s->pid, s->bundle, &s->annotations, s->bundle, NULL};
   veil_error ignored = VEIL_ERROR_INIT;
 
   if (hooks_run_state(HOOKS(saved->hooks, poststart), "poststart", &hs, err) == 0)
@@ -586,8 +586,9 @@ static int run_poststart(const oci_config *saved, const veil_state_file *s, veil
 }
 
 /* runtime.md step 13: once the container is gone, before delete returns; failures are warnings.
- * They run before ROOT/ID is removed, so its lock keeps the id from being reused meanwhile. */
-static void run_poststop(int dirfd, const veil_state_file *s)
+ * They run before ROOT/ID is removed, so its lock keeps the id from being reused meanwhile.
+ * As runc: `run` runs them in the bundle directory, `delete` where it was called. */
+static void run_poststop(int dirfd, const veil_state_file *s, bool in_bundle)
 {
   oci_config *saved = NULL;
   veil_error err = VEIL_ERROR_INIT;
@@ -599,7 +600,8 @@ static void run_poststop(int dirfd, const veil_state_file *s)
   }
   if (saved)
     hooks_run_warn(HOOKS(saved->hooks, poststop), "poststop",
-                   &(hook_state){s->id, "stopped", 0, s->bundle, &s->annotations});
+                   &(hook_state){s->id, "stopped", 0, s->bundle, &s->annotations,
+                                 in_bundle ? s->bundle : NULL, NULL});
   oci_config_free(saved);
 }
 
@@ -718,7 +720,7 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
       kill(c.pid, SIGKILL);
       waitpid(c.pid, NULL, 0);
       destroy_cgroup(c.state);
-      run_poststop(c.dirfd, c.state);
+      run_poststop(c.dirfd, c.state, true);
       state_dir_remove(c.rootfd, id, NULL);
     }
     created_release(&c);
@@ -743,7 +745,7 @@ int veil_container_run(const char *root, const char *id, const veil_create_opts 
     cleanup_close int dirfd = state_dir_open(c.rootfd, id, true, &ignored);
     if (dirfd >= 0) {
       destroy_cgroup(c.state);
-      run_poststop(dirfd, c.state);
+      run_poststop(dirfd, c.state, true);
       state_dir_remove(c.rootfd, id, NULL);
     }
     veil_error_clear(&ignored);
@@ -857,9 +859,10 @@ static int kill_and_wait(const veil_state_file *s, veil_error *err)
 
   if (pidfd < 0 || !state_init_alive(s))
     return 0;
-  signal_pidns(s, SIGKILL);
+  /* the init first: killed after its children, it could reap them and run on meanwhile */
   if (veil_pidfd_send_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
     return veil_fail(err, errno, "kill container \"%s\"", s->id);
+  signal_pidns(s, SIGKILL);
   pfd.fd = pidfd;
   pfd.events = POLLIN;
   while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
@@ -900,7 +903,7 @@ static int delete_unloadable(int rootfd, int dirfd, const char *id, veil_error *
   if (rec) {
     if (cgroup_from_state(rec, &cg, err) < 0 || cgroup_destroy(cg, err) < 0)
       goto out;
-    run_poststop(dirfd, rec);
+    run_poststop(dirfd, rec, false);
   }
   rc = state_dir_remove(rootfd, id, err);
 out:
@@ -957,7 +960,7 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
     goto out;
   if (cgroup_destroy(steal_pointer(&cg), err) < 0)
     goto out;
-  run_poststop(dirfd, s);
+  run_poststop(dirfd, s, false);
   rc = state_dir_remove(rootfd, id, err);
 out:
   veil_state_file_free(s);

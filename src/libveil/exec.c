@@ -302,7 +302,8 @@ static int child_pty(exec_child *c, veil_error *err)
 
 /* linux.seccomp, at the points the init loads it (see init.c): with noNewPrivileges last, right
  * before execve; without it while still privileged, right before process_set_identity.  A
- * SCMP_ACT_NOTIFY listener gets the fd with the state, whose pid is this process. */
+ * SCMP_ACT_NOTIFY listener gets the fd with the container process state: its pid is this
+ * process, its state the container's, whose pid is the init's (as runc sends it). */
 static int child_seccomp(exec_child *c, bool late, veil_error *err)
 {
   if (!c->seccomp_filter || c->p->no_new_privileges != late)
@@ -311,13 +312,13 @@ static int child_seccomp(exec_child *c, bool late, veil_error *err)
       .oci_version = (char *)OCI_SPEC_VERSION,
       .id = c->s->id,
       .status = (char *)"running",
-      .pid = c->host_pid,
+      .pid = c->s->pid,
       .has_pid = true,
       .bundle = c->s->bundle,
       .annotations = c->s->annotations,
   };
-  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp, &st,
-                                 err);
+  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp,
+                                 c->host_pid, &st, err);
 }
 
 /* The joiner, once in the container's cgroups: everything veil had open goes (the state root and
@@ -686,6 +687,9 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   veil_closep(&r.errpipe[1]);
   veil_closep(&r.pidpipe[1]);
   veil_closep(&r.console_fd);
+  /* the process sends on the listener connection and closes it: ours would keep it open, and
+   * the spec wants it closed after the one state (an agent may read to EOF) */
+  veil_closep(&r.seccomp_sock);
   /* the joiner's last words: the process's pid, or nothing when it failed before the fork */
   int32_t forked = 0;
   ssize_t n = -1;

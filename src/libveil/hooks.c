@@ -106,8 +106,8 @@ static int reap(pid_t pid, int *status)
  * forward them and the CLI may ignore some; the fds (sync socket, state dir, pty) are none of the
  * hook's business.  Its own process group lets a timeout kill what it started too.  Only
  * syscalls here: this is a raw clone3 child. */
-__attribute__((noreturn)) static void exec_hook(const oci_hook *h, int stdin_fd, int errfd,
-                                                char **argv, char **envp)
+__attribute__((noreturn)) static void exec_hook(const oci_hook *h, const char *cwd, int stdin_fd,
+                                                int errfd, char **argv, char *const *envp)
 {
   struct sigaction dfl = {.sa_handler = SIG_DFL};
   sigset_t none;
@@ -120,11 +120,16 @@ __attribute__((noreturn)) static void exec_hook(const oci_hook *h, int stdin_fd,
   setpgid(0, 0);
   if (dup2(stdin_fd, STDIN_FILENO) < 0)
     goto fail;
+  if (cwd && chdir(cwd) < 0) {
+    e = -errno; /* negative: the parent names the directory, not the program */
+    goto report;
+  }
   /* close-on-exec rather than close: errfd must survive until execve to report its failure */
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(h->path, argv, envp);
 fail:
   e = errno;
+report:;
   ssize_t unused = write(errfd, &e, sizeof(e)); /* nothing more can be told if this fails */
   (void)unused;
   _exit(127);
@@ -132,10 +137,14 @@ fail:
 
 /* Starts the hook; *pidfd lets the caller wait with a timeout.  An exec failure comes back
  * through a close-on-exec pipe: EOF means execve succeeded. */
-static int spawn_hook(const oci_hook *h, int stdin_fd, pid_t *pid, int *pidfd, veil_error *err)
+static int spawn_hook(const oci_hook *h, const hook_state *s, int stdin_fd, pid_t *pid, int *pidfd,
+                      veil_error *err)
 {
   cleanup_free char **argv = strv_with_null(h->args, h->args_len, h->path);
-  cleanup_free char **envp = strv_with_null(h->env, h->env_len, NULL);
+  /* an empty env cannot be told from an absent one once parsed: both mean "not given" */
+  cleanup_free char **own_env = h->env_len ? strv_with_null(h->env, h->env_len, NULL) : NULL;
+  char *const *envp = h->env_len ? own_env : (s && s->env ? s->env : environ);
+  const char *cwd = s ? s->cwd : NULL;
   cleanup_close int rd = -1, wr = -1;
   int p[2], e = 0;
   ssize_t n;
@@ -150,7 +159,7 @@ static int spawn_hook(const oci_hook *h, int stdin_fd, pid_t *pid, int *pidfd, v
   if (*pid < 0)
     return veil_fail(err, errno, "fork for %s", h->path);
   if (*pid == 0)
-    exec_hook(h, stdin_fd, wr, argv, envp);
+    exec_hook(h, cwd, stdin_fd, wr, argv, envp);
   close(steal_fd(&wr));
   while ((n = read(rd, &e, sizeof(e))) < 0 && errno == EINTR)
     ;
@@ -159,6 +168,8 @@ static int spawn_hook(const oci_hook *h, int stdin_fd, pid_t *pid, int *pidfd, v
     reap(*pid, &status);
     close(*pidfd);
     *pidfd = -1;
+    if (e < 0)
+      return veil_fail(err, -e, "%s: enter %s", h->path, cwd);
     return veil_fail(err, e, "exec %s", h->path);
   }
   return 0;
@@ -202,14 +213,14 @@ static int wait_hook(pid_t pid, int pidfd, const oci_hook *h, int *status, veil_
 }
 
 static int run_one(const oci_hook *h, const char *phase, size_t i, const char *json, size_t len,
-                   veil_error *err)
+                   const hook_state *s, veil_error *err)
 {
   cleanup_close int rd = -1, pidfd = -1;
   pid_t pid = -1;
   int status = 0, r;
 
   rd = state_pipe(json, len, err);
-  if (rd < 0 || spawn_hook(h, rd, &pid, &pidfd, err) < 0)
+  if (rd < 0 || spawn_hook(h, s, rd, &pid, &pidfd, err) < 0)
     return veil_error_prefix(err, "hooks.%s[%zu]", phase, i);
   close(steal_fd(&rd));
   r = wait_hook(pid, pidfd, h, &status, err);
@@ -228,12 +239,12 @@ static int run_one(const oci_hook *h, const char *phase, size_t i, const char *j
 }
 
 int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *state_json,
-              veil_error *err)
+              const hook_state *s, veil_error *err)
 {
   size_t len = strlen(state_json);
 
   for (size_t i = 0; i < n; i++) {
-    if (run_one(&hooks[i], phase, i, state_json, len, err) < 0)
+    if (run_one(&hooks[i], phase, i, state_json, len, s, err) < 0)
       return -1;
   }
   return 0;
@@ -249,7 +260,7 @@ int hooks_run_state(const oci_hook *hooks, size_t n, const char *phase, const ho
   json = hooks_state_json(s, err);
   if (!json)
     return veil_error_prefix(err, "hooks.%s: state", phase);
-  return hooks_run(hooks, n, phase, json, err);
+  return hooks_run(hooks, n, phase, json, s, err);
 }
 
 void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const hook_state *s)
@@ -267,7 +278,7 @@ void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const ho
   }
   /* runtime.md: a failing poststop hook is a warning, and the remaining hooks still run */
   for (size_t i = 0; i < n; i++) {
-    if (run_one(&hooks[i], phase, i, json, strlen(json), &err) < 0) {
+    if (run_one(&hooks[i], phase, i, json, strlen(json), s, &err) < 0) {
       veil_warn("%s", err.msg);
       veil_error_clear(&err);
     }

@@ -25,23 +25,30 @@
 /* The phases above, by their config.json names. */
 void hooks_phase_names(veil_name_fn fn, void *data);
 
-/* What runtime.md "State" says a hook gets on stdin. */
+/* What runtime.md "State" says a hook gets on stdin, and where the hook runs.  A hook without
+ * `env` gets env (NULL: the runtime's own environment, as runc passes it), and runs in cwd
+ * (NULL: the runtime's).  As runc 1.1.5: the runtime's hooks run in the bundle directory with
+ * the runtime's environment; createContainer in the rootfs with process.env; startContainer in
+ * process.cwd with process.env (and HOME). */
 typedef struct hook_state {
   const char *id;
   const char *status; /* creating, created, running, stopped */
   pid_t pid;          /* as the host sees it; 0 once stopped */
   const char *bundle;
   const oci_map *annotations; /* may be NULL */
+  const char *cwd;
+  char *const *env; /* NULL-terminated */
 } hook_state;
 
 /* The state as OCI JSON, malloc'd. */
 char *hooks_state_json(const hook_state *s, veil_error *err);
 
 /* Runs the hooks in order, each with STATE_JSON on stdin, the runtime's stdout and stderr, its
- * own args and env and nothing else; the first failure stops the rest and becomes
- * "hooks.PHASE[i]: ...".  A hook with a timeout is killed (its process group) when it overruns. */
+ * own args, its env (else s->env) and nothing else, in s->cwd; the first failure stops the rest
+ * and becomes "hooks.PHASE[i]: ...".  A hook with a timeout is killed (its process group) when
+ * it overruns. */
 int hooks_run(const oci_hook *hooks, size_t n, const char *phase, const char *state_json,
-              veil_error *err);
+              const hook_state *s, veil_error *err);
 
 /* hooks_run with the JSON built from S, only when there is a hook to run. */
 int hooks_run_state(const oci_hook *hooks, size_t n, const char *phase, const hook_state *s,

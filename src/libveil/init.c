@@ -104,12 +104,25 @@ static int set_names(const oci_config *cfg, veil_error *err)
 }
 
 /* The hooks that run in the container get the state the parent would give them: the init only
- * learns its host pid from SYNC_GO (in a new pid namespace getpid() says 1). */
+ * learns its host pid from SYNC_GO (in a new pid namespace getpid() says 1).  A hook without
+ * env gets the container's (process.env, and HOME when given), as runc's do: they are children
+ * of an init that already has it. */
 static int run_init_hooks(init_ctx *c, const oci_hook *h, size_t n, const char *phase,
-                          const char *status, veil_error *err)
+                          const char *status, const char *cwd, const char *home, veil_error *err)
 {
-  hook_state st = {c->id, status, c->host_pid, c->bundle, &c->cfg->annotations};
+  const oci_process *p = c->cfg->process;
+  cleanup_free char **env = NULL;
+  size_t k = 0;
 
+  if (n == 0)
+    return 0;
+  if (!(env = calloc(p->env_len + 2, sizeof(*env))))
+    return veil_fail(err, ENOMEM, "hooks.%s: environment", phase);
+  for (size_t i = 0; i < p->env_len; i++)
+    env[k++] = p->env[i];
+  if (home)
+    env[k++] = (char *)home;
+  hook_state st = {c->id, status, c->host_pid, c->bundle, &c->cfg->annotations, cwd, env};
   return hooks_run_state(h, n, phase, &st, err);
 }
 
@@ -127,14 +140,18 @@ static int run_create_hooks(init_ctx *c, veil_error *err)
     if (sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
       return -1;
   }
-  return run_init_hooks(c, HOOKS(h, create_container), "createContainer", "creating", err);
+  /* in the rootfs, as runc: a hook may name what it needs there by relative paths */
+  return run_init_hooks(c, HOOKS(h, create_container), "createContainer", "creating", c->rootfs,
+                        NULL, err);
 }
 
 /* After `veil start` opened exec.fifo, before the user process: the container's namespaces,
- * root and identity, status "created" (the user program has not run yet). */
-static int run_start_container_hooks(init_ctx *c, veil_error *err)
+ * root and identity, status "created" (the user program has not run yet); in process.cwd,
+ * where the init already is. */
+static int run_start_container_hooks(init_ctx *c, const char *home, veil_error *err)
 {
-  return run_init_hooks(c, HOOKS(c->cfg->hooks, start_container), "startContainer", "created", err);
+  return run_init_hooks(c, HOOKS(c->cfg->hooks, start_container), "startContainer", "created", NULL,
+                        home, err);
 }
 
 /* linux.seccomp.  The kernel installs a filter for a process that has no_new_privs or
@@ -155,8 +172,8 @@ static int init_seccomp(init_ctx *c, bool late, veil_error *err)
       .bundle = (char *)c->bundle,
       .annotations = c->cfg->annotations,
   };
-  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp, &st,
-                                 err);
+  return seccomp_load_and_notify(c->seccomp_filter, &c->seccomp_sock, c->cfg->linux->seccomp,
+                                 c->host_pid, &st, err);
 }
 
 /* mounts_apply's question to the parent (SYNC_MOUNT_FD); the answer carries the tree or not. */
@@ -342,7 +359,7 @@ void container_init(init_ctx *c)
   if (fifo < 0)
     _exit(1);
   /* a startContainer hook's failure is reported like an exec error */
-  if (run_start_container_hooks(c, &err) < 0) {
+  if (run_start_container_hooks(c, home, &err) < 0) {
     dprintf(fifo, "%s", err.msg);
     _exit(127);
   }

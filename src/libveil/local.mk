@@ -17,6 +17,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/rootfs.h src/libveil/rootfs.c \
 	src/libveil/process.h src/libveil/process.c \
 	src/libveil/seccomp-filter.h src/libveil/seccomp.c \
+	src/libveil/seccomp-enosys.h src/libveil/seccomp-enosys.c \
 	src/libveil/cpusched.h src/libveil/cpusched.c \
 	src/libveil/terminal.h src/libveil/terminal.c \
 	src/libveil/hooks.h src/libveil/hooks.c \

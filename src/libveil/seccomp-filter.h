@@ -15,6 +15,7 @@
 #define VEIL_SECCOMP_FILTER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "oci.h"
@@ -65,15 +66,17 @@ int seccomp_send_listener(const char *path, int notify_fd, const char *process_s
                           veil_error *err);
 
 /* The runtime-spec "containerProcessState" for the listener: ociVersion, fds ["seccompFd"],
- * pid (state->pid, as the runtime sees it), metadata (listenerMetadata) and the OCI state.
- * Returns malloc'd JSON, or NULL with *err set. */
-char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *state, veil_error *err);
+ * pid (process_pid: the process that loads the filter, as the runtime sees it), metadata
+ * (listenerMetadata) and the container's OCI state (whose pid is the init's: for exec they
+ * differ).  Returns malloc'd JSON, or NULL with *err set. */
+char *seccomp_process_state_json(const oci_seccomp *s, pid_t process_pid, const oci_state *state,
+                                 veil_error *err);
 
 /* Loads the filter into the calling process; with a notify rule, sends the listener fd and
  * the process state st (built before the load: after it, every syscall is the profile's to
  * allow) over *sock.  *sock is closed either way: the spec wants one state per connection. */
-int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
-                            veil_error *err);
+int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, pid_t process_pid,
+                            const oci_state *st, veil_error *err);
 
 /* For `veil features`: what a profile may use with this build on this kernel.  The actions
  * this kernel can carry out, every operator, the architectures libseccomp can add to a filter

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "seccomp-enosys.h"
 #include "seccomp-filter.h"
 #include "util.h"
 
@@ -29,6 +30,10 @@ typedef struct veil_seccomp {
   bool notify;             /* a SCMP_ACT_NOTIFY rule was added: the load makes a listener */
   bool wait_killable;      /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (with notify only) */
   unsigned long raw_flags; /* the other flags, for loading without libseccomp */
+  uint32_t *archs;         /* the tokens of linux.seccomp.architectures, in order */
+  size_t n_archs;
+  struct sock_filter *enosys; /* runs before libseccomp's program (seccomp-enosys.h) */
+  size_t enosys_len;
 } veil_seccomp;
 
 static const struct {
@@ -110,6 +115,8 @@ static uint32_t resolve_arch(const char *name)
 
 static int add_architectures(veil_seccomp *f, const oci_seccomp *s, veil_error *err)
 {
+  if (s->architectures_len && !(f->archs = calloc(s->architectures_len, sizeof(*f->archs))))
+    return veil_fail(err, ENOMEM, "linux.seccomp.architectures");
   for (size_t i = 0; i < s->architectures_len; i++) {
     const char *name = s->architectures[i] ? s->architectures[i] : "";
     uint32_t arch = resolve_arch(name);
@@ -122,6 +129,7 @@ static int add_architectures(veil_seccomp *f, const oci_seccomp *s, veil_error *
     rc = seccomp_arch_add(f->ctx, arch);
     if (rc < 0 && rc != -EEXIST)
       return veil_fail(err, -rc, "linux.seccomp.architectures[%zu]: add %s", i, name);
+    f->archs[f->n_archs++] = arch;
   }
   return 0;
 }
@@ -292,6 +300,8 @@ void seccomp_filter_free(void *filter)
     return;
   if (f->ctx)
     seccomp_release(f->ctx);
+  free(f->archs);
+  free(f->enosys);
   free(f);
 }
 
@@ -329,24 +339,31 @@ int seccomp_filter_build(const oci_seccomp *s, void **filter, veil_error *err)
     return veil_fail(err, -rc, "linux.seccomp: set up libseccomp");
   /* architectures first: a rule is added for the architectures the filter has by then */
   if (add_architectures(f, s, err) < 0 || set_flags(f, s, err) < 0 ||
-      add_syscalls(f, s, default_action, err) < 0)
+      add_syscalls(f, s, default_action, err) < 0 ||
+      seccomp_enosys_stub(s, f->archs, f->n_archs, default_action, &f->enosys, &f->enosys_len,
+                          err) < 0)
     return -1;
   *filter = steal_pointer(&handle);
   return 0;
 }
 
-/* libseccomp < 2.6 cannot ask for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: export the program
- * it generated and install it with seccomp(2) and every flag the load would have used. */
+/* libseccomp < 2.6 cannot ask for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, nor put the ENOSYS
+ * stub first: export the program it generated and install it, after the stub, with seccomp(2)
+ * and every flag the load would have used. */
 static int load_raw(veil_seccomp *f, int *notify_fd, veil_error *err)
 {
   cleanup_close int mfd = memfd_create("veil-seccomp-bpf", MFD_CLOEXEC);
   cleanup_free struct sock_filter *insns = NULL;
-  unsigned long flags =
-      f->raw_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  size_t stub = f->enosys_len * sizeof(struct sock_filter);
+  unsigned long flags = f->raw_flags;
   off_t size;
   size_t got = 0;
   int rc;
 
+  if (f->notify)
+    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  if (f->notify && f->wait_killable)
+    flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
   if (mfd < 0)
     return veil_fail(err, errno, "linux.seccomp: memfd for the filter program");
   rc = seccomp_export_bpf(f->ctx, mfd);
@@ -354,13 +371,15 @@ static int load_raw(veil_seccomp *f, int *notify_fd, veil_error *err)
     return veil_fail(err, -rc, "linux.seccomp: export the filter program");
   size = lseek(mfd, 0, SEEK_END);
   if (size <= 0 || size % sizeof(struct sock_filter) ||
-      size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+      (stub + (size_t)size) / sizeof(struct sock_filter) > BPF_MAXINSNS)
     return veil_fail(err, E2BIG, "linux.seccomp: filter program of %lld bytes", (long long)size);
-  insns = malloc((size_t)size);
+  insns = malloc(stub + (size_t)size);
   if (!insns)
     return veil_fail(err, ENOMEM, "linux.seccomp: filter program");
+  if (stub)
+    memcpy(insns, f->enosys, stub);
   while (got < (size_t)size) {
-    ssize_t n = pread(mfd, (char *)insns + got, (size_t)size - got, (off_t)got);
+    ssize_t n = pread(mfd, (char *)insns + stub + got, (size_t)size - got, (off_t)got);
     if (n <= 0)
       return veil_fail(err, n < 0 ? errno : EIO, "linux.seccomp: read the filter program");
     got += (size_t)n;
@@ -369,13 +388,15 @@ static int load_raw(veil_seccomp *f, int *notify_fd, veil_error *err)
   if (flags & SECCOMP_FILTER_FLAG_TSYNC)
     flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
   struct sock_fprog prog = {
-      .len = (unsigned short)((size_t)size / sizeof(struct sock_filter)),
+      .len = (unsigned short)((stub + (size_t)size) / sizeof(struct sock_filter)),
       .filter = insns,
   };
   long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (fd < 0)
     return veil_fail(err, errno, "linux.seccomp: load the filter");
-  *notify_fd = (int)fd;
+  /* without a listener the kernel returns 0, not an fd */
+  if (f->notify)
+    *notify_fd = (int)fd;
   return 0;
 }
 
@@ -385,7 +406,7 @@ int seccomp_filter_load(void *filter, int *notify_fd, veil_error *err)
   int rc;
 
   *notify_fd = -1;
-  if (f->notify && f->wait_killable)
+  if ((f->notify && f->wait_killable) || f->enosys_len)
     return load_raw(f, notify_fd, err);
   rc = seccomp_load(f->ctx);
   if (rc < 0)
@@ -601,7 +622,8 @@ int seccomp_send_listener(const char *path, int notify_fd, const char *json, vei
   return seccomp_listener_send(sock, notify_fd, json, err);
 }
 
-char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil_error *err)
+char *seccomp_process_state_json(const oci_seccomp *s, pid_t process_pid, const oci_state *st,
+                                 veil_error *err)
 {
   oci_json_writer *w = oci_json_writer_new(false);
   char *json;
@@ -619,7 +641,7 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil
   oci_json_string(w, "seccompFd");
   oci_json_array_close(w);
   oci_json_key(w, "pid");
-  oci_json_int(w, st->pid);
+  oci_json_int(w, process_pid);
   if (s && s->listener_metadata) {
     oci_json_key(w, "metadata");
     oci_json_string(w, s->listener_metadata);
@@ -655,13 +677,13 @@ char *seccomp_process_state_json(const oci_seccomp *s, const oci_state *st, veil
   return json;
 }
 
-int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, const oci_state *st,
-                            veil_error *err)
+int seccomp_load_and_notify(void *filter, int *sock, const oci_seccomp *s, pid_t process_pid,
+                            const oci_state *st, veil_error *err)
 {
   cleanup_free char *json = NULL;
   int notify_fd = -1, rc = 0;
 
-  if (*sock >= 0 && !(json = seccomp_process_state_json(s, st, err)))
+  if (*sock >= 0 && !(json = seccomp_process_state_json(s, process_pid, st, err)))
     return -1;
   if (seccomp_filter_load(filter, &notify_fd, err) < 0)
     return -1;

@@ -2,11 +2,14 @@
  *
  *   seccomp-listener SOCKET STATE MODE [DELAY-MS]
  *
- * Listens on the unix stream socket SOCKET, accepts one connection, receives the notify fd
- * (SCM_RIGHTS) and the container process state (the payload, read to EOF: the runtime closes
- * the connection after it), and writes the state to STATE (a temporary file renamed into place,
- * so a test never reads half of it).  Then it answers each notification until the last process
- * using the filter is gone, appending the syscall number of each to STATE.calls:
+ * Listens on the unix stream socket SOCKET and serves every connection in a child of its own
+ * (a container's init and each process `exec` starts connect once each): receives the notify fd
+ * (SCM_RIGHTS) and the container process state (the payload, read to EOF: the spec wants the
+ * runtime to close the connection after it), and writes the state of the first connection to
+ * STATE, of the Nth to STATE.N (a temporary file renamed into place, so a test never reads half
+ * of it).  Then the child calls SECCOMP_IOCTL_NOTIF_RECV and _SEND on that fd for each
+ * notification until the last process using the filter is gone, appending the syscall number
+ * of each to STATE.calls:
  *   MODE errno:N   the syscall fails with errno N
  *   MODE fake      the syscall returns 0 without running
  *   MODE continue  the kernel runs the syscall
@@ -23,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,13 +82,12 @@ static void write_state(const char *path, const char *json)
     die(path);
 }
 
+static void serve(int conn, const char *state, const char *mode, int err_no, int delay_ms);
+
 int main(int argc, char **argv)
 {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  struct seccomp_notif_sizes sizes;
-  char calls_path[4096], *json;
-  int ls, conn, fd, err_no = 0, delay_ms = 0;
-  FILE *calls;
+  int ls, err_no = 0, delay_ms = 0;
 
   if (argc < 4 || argc > 5 || strlen(argv[1]) >= sizeof(addr.sun_path) ||
       (strncmp(argv[3], "errno:", 6) && strcmp(argv[3], "fake") && strcmp(argv[3], "continue"))) {
@@ -100,16 +103,46 @@ int main(int argc, char **argv)
   ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(ls, 1) < 0)
     die(argv[1]);
-  conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-  if (conn < 0)
-    die("accept");
-  fd = receive(conn, &json);
+  for (int n = 1;; n++) {
+    int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+    char state[2048];
+    if (conn < 0 && errno == EINTR)
+      continue;
+    if (conn < 0)
+      die("accept");
+    if (n == 1)
+      snprintf(state, sizeof(state), "%s", argv[2]);
+    else
+      snprintf(state, sizeof(state), "%s.%d", argv[2], n);
+    pid_t pid = fork();
+    if (pid < 0)
+      die("fork");
+    if (pid == 0) {
+      close(ls);
+      alarm(60); /* a child has no pending alarm of its own */
+      serve(conn, state, argv[3], err_no, delay_ms);
+      return 0;
+    }
+    close(conn);
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+      ;
+  }
+}
+
+static void serve(int conn, const char *state, const char *mode, int err_no, int delay_ms)
+{
+  struct seccomp_notif_sizes sizes;
+  char calls_path[4096], *json;
+  FILE *calls;
+  int fd = receive(conn, &json);
+
   if (fd < 0) {
     errno = EBADMSG;
     die("no fd with the state");
   }
-  write_state(argv[2], json);
-  snprintf(calls_path, sizeof(calls_path), "%s.calls", argv[2]);
+  close(conn);
+  write_state(state, json);
+  snprintf(calls_path, sizeof(calls_path), "%s.calls", state);
   calls = fopen(calls_path, "a");
   if (!calls)
     die(calls_path);
@@ -148,7 +181,7 @@ int main(int argc, char **argv)
     }
     memset(resp, 0, sizes.seccomp_notif_resp);
     resp->id = req->id;
-    if (!strcmp(argv[3], "continue"))
+    if (!strcmp(mode, "continue"))
       resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     else
       resp->error = -err_no;
@@ -156,5 +189,4 @@ int main(int argc, char **argv)
     if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 && errno != ENOENT)
       die("SECCOMP_IOCTL_NOTIF_SEND");
   }
-  return 0;
 }
