@@ -73,7 +73,8 @@ cg_dirs() {
 
 # counter_args: the init counts in /tmp/c every 50ms; it has a sleeping child.
 counter_args() {
-	set_args sh -c 'sleep 1000 & while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.05; done'
+	# written aside and renamed: a reader never sees the file empty, between truncate and write
+	set_args sh -c 'sleep 1000 & while :; do i=$((i+1)); echo $i > /tmp/c.new; mv /tmp/c.new /tmp/c; sleep 0.05; done'
 }
 
 read_counter() {
@@ -701,7 +702,8 @@ child=$(grep -vx "$pid" "/sys/fs/cgroup/$CGP/kill/cgroup.procs")
 V kill --all "$ID" KILL
 for i in $(seq 100); do [ -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ] || break; sleep 0.05; done
 [ ! -s "/sys/fs/cgroup/$CGP/kill/cgroup.procs" ]
-if kill -0 "$child" 2>/dev/null; then grep -q "^State:.*Z" /proc/$child/status; fi
+# gone, or a zombie not reaped yet (it may go between the two looks)
+if kill -0 "$child" 2>/dev/null; then grep -q "^State:.*Z" /proc/$child/status 2>/dev/null || ! kill -0 "$child" 2>/dev/null; fi
 V delete "$ID"
 [ ! -e "/sys/fs/cgroup/$CGP" ]
 '
