@@ -182,7 +182,8 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
   if (mounts_apply(&mctx, c->cfg, err) < 0)
     return -1;
   close_idmap_trees(c);
-  if (devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
+  /* as runc: a /dev bound from elsewhere has the devices it has, and may be read-only */
+  if (!mctx.dev_bound && devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
     return -1;
   if (set_names(c->cfg, err) < 0)
     return -1;

@@ -774,12 +774,10 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     rc = err->msg ? -1 : veil_fail(err, errno, "%s: set propagation of %s", field, m->destination);
   if (rc == 0)
     rc = set_recursive_attrs(ctx, field, m->destination, dir, &tfd, target, &o, err);
-  if (rc == 0) {
-    const char *d = m->destination;
-    while (*d == '/')
-      d++;
-    if (!strncmp(d, "dev", 3) && (d[3] == '\0' || d[3] == '/'))
-      ctx->dev_mounted = true;
+  if (rc == 0 && o.bind && !o.remount) {
+    cleanup_free char *clean = veil_clean_path(m->destination);
+    if (clean && !strcmp(clean, "/dev"))
+      ctx->dev_bound = true;
   }
 out:
   mount_opts_release(&o);

@@ -45,7 +45,7 @@ typedef struct mount_ctx {
   const char *rootfs; /* its path, for messages */
   const char *bundle; /* relative bind sources are relative to the bundle */
   bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
-  bool dev_mounted;   /* a mount put something on /dev */
+  bool dev_bound;     /* /dev is a bind mount: its devices are what the source has (as runc) */
   /* by mounts[] index, the idmapped trees the parent made (idmap_mounts_send), -1 for none;
    * NULL when it made none */
   const int *idmap_trees;
