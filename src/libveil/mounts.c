@@ -320,9 +320,12 @@ static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
     path[--n] = '\0';
   const char *last = strrchr(path, '/');
   last = last ? last + 1 : path;
+  /* worded as runc's, which scripts and people already know */
   if (!strcmp(last, ".") || !strcmp(last, ".."))
-    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not \"%s\"", dest,
-                     last);
+    return veil_fail(err, 0,
+                     "error mounting \"%s\" to rootfs at \"%s\": filesystem \"%s\" must be "
+                     "mounted on ordinary directory, not \"%s\"",
+                     type, dest, type, last);
   fd = openat2_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
   if (fd < 0 && errno == ENOENT) {
     int made = mount_target_open(rootfd, path, true, err);
@@ -336,7 +339,10 @@ static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
   if (fstat(fd, &st) < 0)
     return veil_fail(err, errno, "stat %s inside the rootfs", dest);
   if (!S_ISDIR(st.st_mode))
-    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not on a %s", dest,
+    return veil_fail(err, 0,
+                     "error mounting \"%s\" to rootfs at \"%s\": filesystem \"%s\" must be "
+                     "mounted on ordinary directory, not on a %s",
+                     type, dest, type,
                      S_ISLNK(st.st_mode)   ? "symlink"
                      : S_ISREG(st.st_mode) ? "regular file"
                                            : "non-directory");
@@ -748,7 +754,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
       keep_mode = st.st_mode & 07777;
   }
   if (!o.bind && !o.remount && (!strcmp(type, "proc") || !strcmp(type, "sysfs")))
-    tfd = ordinary_dir_open(ctx->rootfd, m->destination, err);
+    tfd = ordinary_dir_open(ctx->rootfd, type, m->destination, err);
   else
     tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
   if (tfd < 0) {
