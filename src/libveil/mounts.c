@@ -247,7 +247,29 @@ static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
   return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
-int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
+/* The path meant when COMP, an entry of the directory PARENT (DIR, DLEN bytes, from the root),
+ * is a dangling symlink followed by REST: what the link names, resolved as the kernel would
+ * inside the root (an absolute target from the root, a relative one from DIR), then REST.
+ * NULL when COMP is no symlink. */
+static char *through_dangling_link(int parent, const char *dir, size_t dlen, const char *comp,
+                                   const char *rest)
+{
+  char link[4096];
+  struct stat st;
+  ssize_t n;
+
+  if (fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+    return NULL;
+  n = readlinkat(parent, comp, link, sizeof(link) - 1);
+  if (n <= 0)
+    return NULL;
+  link[n] = '\0';
+  if (link[0] == '/')
+    return veil_strdup_printf("%s%s", link, rest);
+  return veil_strdup_printf("%.*s/%s%s", (int)dlen, dir, link, rest);
+}
+
+static int target_open_walk(int rootfd, const char *dest, bool dir, int links, veil_error *err)
 {
   cleanup_free char *path = strdup(dest), *prefix = NULL;
   cleanup_close int parent = -1;
@@ -273,6 +295,7 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   while (comp) {
     next = strtok_r(NULL, "/", &save);
     bool last = next == NULL;
+    size_t dlen = plen;
     int child;
 
     prefix[plen++] = '/';
@@ -292,6 +315,17 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
       }
       child = openat2_in_root(rootfd, prefix, O_PATH, 0);
     }
+    if (child < 0 && errno == ENOENT) {
+      /* as runc: a dangling symlink gets what it points to made, inside the root */
+      const char *rest = dest + (comp - path) + strlen(comp);
+      cleanup_free char *via = through_dangling_link(parent, prefix, dlen, comp, rest);
+      if (via) {
+        if (links >= 40)
+          return veil_fail(err, ELOOP, "open %s inside the rootfs", dest);
+        return target_open_walk(rootfd, via, dir, links + 1, err);
+      }
+      errno = ENOENT;
+    }
     if (child < 0)
       return veil_fail(err, errno, "open %s inside the rootfs", dest);
     close(parent);
@@ -301,11 +335,16 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   return steal_fd(&parent);
 }
 
+int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
+{
+  return target_open_walk(rootfd, dest, dir, 0, err);
+}
+
 /* proc and sysfs go on an ordinary directory of the rootfs, never through a symlink: a /proc
  * that the image points elsewhere would put the container's procfs, and all that later reads or
  * writes it, where the image chose (CVE-2019-16884 kin).  As runc, what is there must be a
  * directory; missing, one is made.  Returns the O_PATH fd of that directory. */
-static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
+static int ordinary_dir_open(int rootfd, const char *type, const char *dest, veil_error *err)
 {
   cleanup_free char *path = strdup(dest);
   cleanup_close int fd = -1;
