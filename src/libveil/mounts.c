@@ -413,6 +413,20 @@ static unsigned long locked_flags(const char *path)
   return f;
 }
 
+/* A bind remount with FLAGS.  In a user namespace the flags the mount got from a more privileged
+ * one (nosuid, nodev, noexec, atime, and ro) are locked: they are kept, not cleared (EPERM). */
+static int remount_bind(const mount_ctx *ctx, const char *target, unsigned long flags)
+{
+  unsigned long keep = ctx->userns ? locked_flags(target) : 0;
+
+  /* a read-only source stays read-only only where "rw" could not be had anyway */
+  if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | (keep & ~MS_RDONLY), NULL) == 0)
+    return 0;
+  if (errno != EPERM || !(keep & MS_RDONLY))
+    return -1;
+  return mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL);
+}
+
 /* The target fd names what was there before the mount; the new mount on top is reached by
  * resolving the destination again from the root. */
 static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
@@ -460,8 +474,7 @@ static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *
   if (o->flags & ~(unsigned long)(MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK)) {
     if (reopen_target(ctx, m->destination, dir, tfd, target, err) < 0)
       return -1;
-    unsigned long keep = ctx->userns ? locked_flags(target) & ~(unsigned long)MS_RDONLY : 0;
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | o->flags | keep, NULL) < 0)
+    if (remount_bind(ctx, target, o->flags) < 0)
       return veil_fail(err, errno, "%s: remount bind of %s", field, source);
   }
   return 0;
@@ -471,14 +484,8 @@ static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *
 static int remount_existing(mount_ctx *ctx, const char *field, const char *type, const char *target,
                             const mount_opts *o, veil_error *err)
 {
-  unsigned long flags = MS_REMOUNT | o->flags;
-
-  if (o->bind) {
-    flags |= MS_BIND;
-    if (ctx->userns)
-      flags |= locked_flags(target) & ~(unsigned long)MS_RDONLY;
-  }
-  if (mount(NULL, target, type[0] ? type : NULL, flags, o->bind ? NULL : o->data) < 0)
+  if (o->bind ? remount_bind(ctx, target, o->flags) < 0
+              : mount(NULL, target, type[0] ? type : NULL, MS_REMOUNT | o->flags, o->data) < 0)
     return veil_fail(err, errno, "%s: remount", field);
   return 0;
 }
