@@ -191,6 +191,9 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
     return -1;
   if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, joined, err) < 0)
     return -1;
+  /* before root.readonly and the masks can stand in the way (as runc) */
+  if (process_make_cwd(c->cfg->process, err) < 0)
+    return -1;
   /* the container's own /proc/sys, before readonlyPaths makes it read-only */
   if (sysctl_apply(c->cfg->linux, err) < 0)
     return -1;
@@ -340,10 +343,9 @@ void container_init(init_ctx *c)
     close(c->console_fd);
   /* scheduler and I/O priority while still root in the container (SCHED_FIFO/RR need
    * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
-  if (process_make_cwd(p, &err) < 0 || sched_set_scheduler(p, &err) < 0 ||
-      sched_set_io_priority(p, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
-      process_set_identity(p, &err) < 0 || process_enter_cwd(p, &err) < 0 ||
-      process_find_executable(p, &exe, &err) < 0)
+  if (sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
+      init_seccomp(c, false, &err) < 0 || process_set_identity(p, &err) < 0 ||
+      process_enter_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);
