@@ -6,6 +6,7 @@
 #include "init.h"
 #include "log.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "procfs.h"
 #include "process.h"
 #include "rootfs.h"
@@ -326,6 +327,8 @@ void container_init(init_ctx *c)
   c->host_pid = m.pid;
   if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     veil_fail(&err, errno, "unshare the cgroup namespace"), init_fail(c, &err);
+  if (ns_plan_new(&c->ns, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
+    init_fail(c, &err);
   if (setsid() < 0)
     veil_fail(&err, errno, "setsid"), init_fail(c, &err);
   if (!c->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
