@@ -78,6 +78,10 @@ mount_count() {
 	done
 	# its root is the bundle's rootfs, and no mount was made for it
 	[ "$(readlink "/proc/$pid/root")" = "$(cd "$BUNDLE/rootfs" && pwd -P)" ]
+	# exec enters that root too
+	vrun exec "$ID" sh -c 'ls -d /bin; test -d /proc/self || echo no-procfs'
+	[ "$status" -eq 0 ]
+	[ "$stdout" = $'/bin\nno-procfs' ]
 	after=$(mount_count)
 	[ "$before" -eq "$after" ]
 	! grep -F "$BUNDLE" /proc/self/mountinfo

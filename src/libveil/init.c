@@ -170,7 +170,8 @@ static void close_idmap_trees(init_ctx *c)
   c->idmap_trees = NULL;
 }
 
-static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err)
+/* CHROOT_ONLY: the rootfs is entered with a chroot (a joined mount namespace, or none). */
+static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error *err)
 {
   mount_ctx mctx;
 
@@ -190,7 +191,7 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
     return -1;
   if (run_create_hooks(c, err) < 0)
     return -1;
-  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, joined, err) < 0)
+  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, chroot_only, err) < 0)
     return -1;
   /* before root.readonly and the masks can stand in the way (as runc) */
   if (process_make_cwd(c->cfg->process, err) < 0)
@@ -201,11 +202,33 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
   return rootfs_finish(c->cfg, err);
 }
 
+static bool has_mount_ns(const init_ctx *c)
+{
+  return ns_plan_new(&c->ns, CLONE_NEWNS) || ns_plan_joins(&c->ns, CLONE_NEWNS);
+}
+
+/* No mount namespace: the container is in the host's, so nothing is mounted (validate_config
+ * refused what would be) and the rootfs is only chrooted into, as a chroot, no boundary.  With
+ * no procfs in there, exec.fifo is reopened through the host's, opened now. */
+static int enter_rootfs_unmounted(init_ctx *c, veil_error *err)
+{
+  cleanup_close int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (rootfd < 0)
+    return veil_fail(err, errno, "open rootfs %s", c->rootfs);
+  if ((c->fd_dir = procfs_open_dir("/proc/self/fd", err)) < 0)
+    return -1;
+  return populate_rootfs(c, rootfd, true, err);
+}
+
 /* New or joined, the mount namespace gets the bundle's rootfs: the container's root is always
  * root.path. */
 static int build_rootfs(init_ctx *c, veil_error *err)
 {
   bool joined = ns_plan_joins(&c->ns, CLONE_NEWNS);
+
+  if (!has_mount_ns(c))
+    return enter_rootfs_unmounted(c, err);
   cleanup_close int rootfd = rootfs_prepare(c->rootfs, joined, err);
 
   if (rootfd < 0)
@@ -259,16 +282,26 @@ static int wait_for_go(init_ctx *c, sync_msg *m, veil_error *err)
  * container's own procfs, and checks that what it opened is that fifo. */
 static int wait_for_start(init_ctx *c, veil_error *err)
 {
-  int fds = procfs_open_dir("/proc/self/fd", err);
   struct stat want, got;
   char path[64];
+  int fd;
 
-  if (fds < 0)
-    return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
-  /* not held while blocked below: a procfs directory is more than the fifo to hand out */
-  close(fds);
-  snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (c->fd_dir >= 0) {
+    /* no mount namespace: held while blocked, but a chroot in the host's mount namespace is
+     * no boundary that it could help to cross */
+    snprintf(path, sizeof(path), "%d", c->fifo_fd);
+    fd = openat(c->fd_dir, path, O_WRONLY | O_CLOEXEC);
+    close(c->fd_dir);
+    c->fd_dir = -1;
+  } else {
+    int fds = procfs_open_dir("/proc/self/fd", err);
+    if (fds < 0)
+      return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
+    /* not held while blocked below: a procfs directory is more than the fifo to hand out */
+    close(fds);
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+  }
   if (fd < 0)
     return veil_fail(err, errno, "open exec.fifo");
   if (fstat(c->fifo_fd, &want) < 0 || fstat(fd, &got) < 0 || want.st_dev != got.st_dev ||
@@ -310,6 +343,7 @@ void container_init(init_ctx *c)
   int fifo;
 
   close_host_fds(c);
+  c->fd_dir = -1;
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */
   sigset_t none;
   sigemptyset(&none);
@@ -340,7 +374,8 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
-  if (p->terminal && terminal_setup(p, c->console_fd, true, &err) < 0)
+  /* /dev/console is a bind mount: none without a mount namespace */
+  if (p->terminal && terminal_setup(p, c->console_fd, has_mount_ns(c), &err) < 0)
     init_fail(c, &err);
   if (c->console_fd >= 0)
     close(c->console_fd);

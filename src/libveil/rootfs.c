@@ -157,15 +157,16 @@ static int detach_outside_mounts(const char *rootfs, veil_error *err)
   return 0;
 }
 
-int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool joined, veil_error *err)
+int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool chroot_only, veil_error *err)
 {
   if (fchdir(rootfd) < 0)
     return veil_fail(err, errno, "chdir %s", rootfs);
-  if (joined) {
+  if (chroot_only) {
     /* pivot_root would give every process rooted at the namespace's / the container's root
      * and the lazy unmount would take the namespace's mounts away; a move onto / would put
      * later joiners (setns follows mounts on the root) into the container.  The rootfs stays
-     * where it is bound and only this process's root changes. */
+     * where it is bound and only this process's root changes.  The same without a mount
+     * namespace of the container's own: the host's is not ours to change. */
     if (chroot(".") < 0)
       return veil_fail(err, errno, "chroot %s", rootfs);
   } else if (no_pivot) {
