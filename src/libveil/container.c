@@ -269,9 +269,6 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
    * it nor, being non-dumpable, open its own /proc file (owned by the host's root). */
   if (process_set_oom_score_adj(cfg->process, *init_pid, err) < 0)
     return -1;
-  /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
-  if (idmap_mounts_send(cfg, st->bundle, *init_pid, sync_fd, err) < 0)
-    return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
   for (;;) {
@@ -282,6 +279,11 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
       return 0;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
+    if (m.type == SYNC_MOUNT_SOURCE) {
+      if (mount_source_send(cfg, st->bundle, *init_pid, m.pid, sync_fd, err) < 0)
+        return -1;
+      continue;
+    }
     if (m.type != SYNC_HOOKS)
       return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
     if (run_runtime_hooks(sync_fd, cfg, st, *init_pid, err) < 0)

@@ -160,16 +160,6 @@ static int init_seccomp(init_ctx *c, bool late, veil_error *err)
                                  err);
 }
 
-/* Attached or not, the trees are not the container's to keep. */
-static void close_idmap_trees(init_ctx *c)
-{
-  for (size_t i = 0; c->idmap_trees && i < c->cfg->mounts_len; i++)
-    if (c->idmap_trees[i] >= 0)
-      close(c->idmap_trees[i]);
-  free(c->idmap_trees);
-  c->idmap_trees = NULL;
-}
-
 /* CHROOT_ONLY: the rootfs is entered with a chroot (a joined mount namespace, or none). */
 static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error *err)
 {
@@ -180,10 +170,9 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error
   mctx.rootfs = c->rootfs;
   mctx.bundle = c->bundle;
   mctx.userns = ns_plan_new(&c->ns, CLONE_NEWUSER) || ns_plan_joins(&c->ns, CLONE_NEWUSER);
-  mctx.idmap_trees = c->idmap_trees;
+  mctx.sync_fd = c->sync_fd;
   if (mounts_apply(&mctx, c->cfg, err) < 0)
     return -1;
-  close_idmap_trees(c);
   /* as runc: a /dev bound from elsewhere has the devices it has, and may be read-only */
   if (!mctx.dev_bound && devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
     return -1;
@@ -241,40 +230,17 @@ static int build_rootfs(init_ctx *c, veil_error *err)
   return 0;
 }
 
-/* Waits for SYNC_GO; before it, the parent may send the idmapped trees it made for us
- * (SYNC_MOUNT_FD), which we keep by mount index for mounts_apply. */
 static int wait_for_go(init_ctx *c, sync_msg *m, veil_error *err)
 {
-  size_t n = c->cfg->mounts_len;
+  int r = sync_recv(c->sync_fd, m);
 
-  for (;;) {
-    int fd = -1, r = sync_recv_fd(c->sync_fd, m, &fd);
-    if (r < 0)
-      return veil_fail(err, errno, "read from the parent");
-    if (r > 0)
-      return veil_fail(err, 0, "the parent exited during setup");
-    if (m->type != SYNC_MOUNT_FD) {
-      if (fd >= 0)
-        close(fd);
-      if (m->type != SYNC_GO)
-        return veil_fail(err, 0, "the parent sent message %u, expected %u", m->type, SYNC_GO);
-      return 0;
-    }
-    if (fd < 0 || m->pid < 0 || (size_t)m->pid >= n) {
-      if (fd >= 0)
-        close(fd);
-      return veil_fail(err, 0, "the parent sent a bad idmapped mount");
-    }
-    if (!c->idmap_trees) {
-      if (!(c->idmap_trees = malloc(n * sizeof(int))))
-        return veil_fail(err, ENOMEM, "idmapped mounts");
-      for (size_t i = 0; i < n; i++)
-        c->idmap_trees[i] = -1;
-    }
-    if (c->idmap_trees[m->pid] >= 0)
-      close(c->idmap_trees[m->pid]);
-    c->idmap_trees[m->pid] = fd;
-  }
+  if (r < 0)
+    return veil_fail(err, errno, "read from the parent");
+  if (r > 0)
+    return veil_fail(err, 0, "the parent exited during setup");
+  if (m->type != SYNC_GO)
+    return veil_fail(err, 0, "the parent sent message %u, expected %u", m->type, SYNC_GO);
+  return 0;
 }
 
 /* Blocks until `veil start` opens exec.fifo for reading.  The init holds only an O_PATH handle of

@@ -28,8 +28,6 @@ typedef struct init_ctx {
    * listenerPath socket when a rule notifies (else -1) */
   void *seccomp_filter;
   int seccomp_sock;
-  /* by mounts[] index, the idmapped trees the parent sent before SYNC_GO (-1: none), or NULL */
-  int *idmap_trees;
   /* without a mount namespace (no procfs in the container): the host's /proc/self/fd of the
    * init, to reopen exec.fifo through; else -1 (set by the init) */
   int fd_dir;

@@ -2,6 +2,7 @@
 #include "copyup.h"
 #include "idmap-mount.h"
 #include "mounts.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -442,9 +443,9 @@ static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
   return 0;
 }
 
-/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it (the parent's, when
- * it made one: only it can idmap a host mount for a container with its own user namespace). */
-static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it (TREE, when the
+ * parent made it: only it can idmap a host mount for a container with its own user namespace). */
+static int bind_attach(mount_ctx *ctx, int tree, const oci_mount *m, const char *field,
                        const char *source, const char *target, int tfd, const mount_opts *o,
                        veil_error *err)
 {
@@ -455,8 +456,8 @@ static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char 
       return veil_fail(err, errno, "%s: bind %s", field, source);
     return 0;
   }
-  if (ctx->idmap_trees && ctx->idmap_trees[i] >= 0)
-    return idmap_attach(ctx->idmap_trees[i], tfd, field, source, err);
+  if (tree >= 0)
+    return idmap_attach(tree, tfd, field, source, err);
   /* mappings without "idmap" still mean an idmapped mount (runc does the same) */
   userns = idmap_mount_userns(m, ctx->userns, field, err);
   if (userns < 0)
@@ -464,11 +465,11 @@ static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char 
   return idmap_bind(source, userns, o->recursive, o->ridmap, tfd, field, err);
 }
 
-static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+static int bind_mount(mount_ctx *ctx, int tree, const oci_mount *m, const char *field,
                       const char *source, bool dir, int *tfd, char target[FD_PATH_SIZE],
                       const mount_opts *o, veil_error *err)
 {
-  if (bind_attach(ctx, i, m, field, source, target, *tfd, o, err) < 0)
+  if (bind_attach(ctx, tree, m, field, source, target, *tfd, o, err) < 0)
     return -1;
   /* sync, dirsync and mand belong to the superblock, which a bind shares with the host */
   if (o->flags & ~(unsigned long)(MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK)) {
@@ -571,6 +572,62 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
   if (source[0] == '/')
     return strdup(source);
   return veil_strdup_printf("%s/%s", ctx->bundle, source);
+}
+
+/* The parent's answer to SYNC_MOUNT_SOURCE for mounts[I]: an fd, or -1 with its error. */
+static int source_from_parent(const mount_ctx *ctx, size_t i, veil_error *err)
+{
+  sync_msg msg;
+  int fd = -1, r;
+
+  if (sync_send(ctx->sync_fd, SYNC_MOUNT_SOURCE, (int32_t)i, NULL) < 0)
+    return veil_fail(err, errno, "mounts[%zu]: ask the parent for the source", i);
+  r = sync_recv_fd(ctx->sync_fd, &msg, &fd);
+  if (r != 0)
+    return veil_fail(err, r < 0 ? errno : 0, "mounts[%zu]: the parent exited during setup", i);
+  if (msg.type == SYNC_MOUNT_FD && msg.pid == (int32_t)i && fd >= 0)
+    return fd;
+  if (fd >= 0)
+    close(fd);
+  if (msg.type == SYNC_ERROR)
+    return veil_fail(err, 0, "%s", msg.text);
+  return veil_fail(err, 0, "mounts[%zu]: the parent sent message %u, not the source", i, msg.type);
+}
+
+/* Resolves a bind mount's source now, after the mounts before it (one of them may cover it):
+ * *SRC its path, *DIR whether it is a directory.  In a user namespace the parent opens what our
+ * ids cannot reach (a directory only the host's root may enter on the way, as runc) and makes
+ * the idmapped clone of an idmapped bind: *SRCFD gets the fd (for a plain bind, *SRC then names
+ * it), else -1. */
+static int bind_source_open(const mount_ctx *ctx, size_t i, const oci_mount *m, bool idmapped,
+                            char **src, int *srcfd, bool *dir, veil_error *err)
+{
+  struct stat st;
+
+  if (!m->source)
+    return veil_fail(err, 0, "mounts[%zu].source: required for a bind mount", i);
+  if (!(*src = bind_source(ctx, m->source)))
+    return veil_fail(err, ENOMEM, "mounts[%zu].source", i);
+  if (ctx->userns && idmapped) {
+    if ((*srcfd = source_from_parent(ctx, i, err)) < 0)
+      return -1;
+  } else if (stat(*src, &st) < 0) {
+    if (!ctx->userns || (errno != EACCES && errno != EPERM))
+      return veil_fail(err, errno, "mounts[%zu].source: %s", i, m->source);
+    if ((*srcfd = source_from_parent(ctx, i, err)) < 0)
+      return -1;
+    free(*src);
+    if (!(*src = malloc(FD_PATH_SIZE)))
+      return veil_fail(err, ENOMEM, "mounts[%zu].source", i);
+    fd_path(*src, *srcfd);
+  } else {
+    *dir = S_ISDIR(st.st_mode);
+    return 0;
+  }
+  if (fstat(*srcfd, &st) < 0)
+    return veil_fail(err, errno, "mounts[%zu].source: %s", i, m->source);
+  *dir = S_ISDIR(st.st_mode);
+  return 0;
 }
 
 /* This process's cgroup (the container's, joined before the mounts) in the v2 hierarchy or in
@@ -753,7 +810,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
 {
   char field[48], target[FD_PATH_SIZE];
   mount_opts o;
-  cleanup_close int tfd = -1;
+  cleanup_close int tfd = -1, srcfd = -1;
   cleanup_free char *src = NULL;
   const char *type = m->type ? m->type : "";
   bool idmapped;
@@ -777,19 +834,8 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   }
 
   bool dir = true;
-  if (o.bind && !o.remount) {
-    struct stat st;
-    if (!m->source) {
-      veil_fail(err, 0, "%s.source: required for a bind mount", field);
-      goto out;
-    }
-    src = bind_source(ctx, m->source);
-    if (!src || stat(src, &st) < 0) {
-      veil_fail(err, errno, "%s.source: %s", field, m->source);
-      goto out;
-    }
-    dir = S_ISDIR(st.st_mode);
-  }
+  if (o.bind && !o.remount && bind_source_open(ctx, i, m, idmapped, &src, &srcfd, &dir, err) < 0)
+    goto out;
   /* As runc: a tmpfs on a directory the image has keeps that directory's permissions (an
    * image's 0755 /run does not turn into a world-writable tmpfs). */
   mode_t keep_mode = 0;
@@ -815,7 +861,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   if (o.remount)
     rc = remount_existing(ctx, field, type, target, &o, err);
   else if (o.bind)
-    rc = bind_mount(ctx, i, m, field, src, dir, &tfd, target, &o, err);
+    rc = bind_mount(ctx, idmapped ? srcfd : -1, m, field, src, dir, &tfd, target, &o, err);
   else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   else

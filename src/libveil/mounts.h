@@ -46,9 +46,9 @@ typedef struct mount_ctx {
   const char *bundle; /* relative bind sources are relative to the bundle */
   bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
   bool dev_bound;     /* /dev is a bind mount: its devices are what the source has (as runc) */
-  /* by mounts[] index, the idmapped trees the parent made (idmap_mounts_send), -1 for none;
-   * NULL when it made none */
-  const int *idmap_trees;
+  /* the sync socket to the parent: in a user namespace it opens the bind sources the init
+   * cannot, and makes the idmapped ones (mount_source_send) */
+  int sync_fd;
 } mount_ctx;
 
 /* Every entry of config.mounts, in order. */
