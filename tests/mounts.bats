@@ -437,7 +437,9 @@ refused_on() {
 	vrun run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
 	assert_one_error_line
-	assert_contains "$stderr" "mounts[$2].destination: $1: must be mounted on an ordinary directory"
+	local fs=proc
+	[ "$1" != /sys ] || fs=sysfs
+	assert_contains "$stderr" "mounts[$2].destination: error mounting \"$fs\" to rootfs at \"$1\": filesystem \"$fs\" must be mounted on ordinary directory"
 	assert_no_leftovers
 	runc_refuses_too
 }
@@ -471,7 +473,7 @@ refused_on() {
 	set_args true
 	vrun run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
-	assert_contains "$stderr" "mounts[0].destination: /proc/: must be mounted on an ordinary directory"
+	assert_contains "$stderr" 'mounts[0].destination: error mounting "proc" to rootfs at "/proc/": filesystem "proc" must be mounted on ordinary directory'
 	assert_no_leftovers
 	[ -z "$(ls -A "$BUNDLE/rootfs/bad-proc")" ]
 }

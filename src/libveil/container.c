@@ -103,6 +103,37 @@ static int refuse_own_mount_ns(const ns_plan *ns, veil_error *err)
   return 0;
 }
 
+/* Without a mount namespace the container is in the runtime's (the host's) and is only
+ * chrooted into its rootfs.  What would have to be mounted there is refused: runc mounts it on
+ * the host and leaves it there after delete. */
+static int validate_host_mount_ns(const oci_config *cfg, const ns_plan *ns, veil_error *err)
+{
+  const oci_linux *l = cfg->linux;
+  const char *why = "needs a mount namespace (linux.namespaces has no \"mount\"): without one it "
+                    "would be mounted on the host and left there";
+
+  if (cfg->mounts_len > 0)
+    return veil_fail(err, 0, "config.json: mounts[0]: mounting \"%s\" %s",
+                     cfg->mounts[0].destination ? cfg->mounts[0].destination : "", why);
+  if (l && l->masked_paths_len > 0)
+    return veil_fail(err, 0, "config.json: linux.maskedPaths: %s", why);
+  if (l && l->readonly_paths_len > 0)
+    return veil_fail(err, 0, "config.json: linux.readonlyPaths: %s", why);
+  if (cfg->root && cfg->root->readonly)
+    return veil_fail(err, 0, "config.json: root.readonly: %s", why);
+  if (l && l->rootfs_propagation && *l->rootfs_propagation)
+    return veil_fail(err, 0, "config.json: linux.rootfsPropagation: %s", why);
+  if (l && l->sysctl.len > 0)
+    return veil_fail(err, 0,
+                     "config.json: linux.sysctl: needs a mount namespace (linux.namespaces has "
+                     "no \"mount\"): it is written through the container's own /proc");
+  if (ns_plan_new(ns, CLONE_NEWUSER) || ns_plan_joins(ns, CLONE_NEWUSER))
+    return veil_fail(err, 0,
+                     "config.json: linux.namespaces: a user namespace needs a mount namespace "
+                     "too: its device nodes are bind mounts");
+  return 0;
+}
+
 /* What can be refused before anything exists: the error names the field. */
 static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_create_opts *o,
                            veil_error *err)
@@ -118,8 +149,9 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
   if (!p->cwd || p->cwd[0] != '/')
     return veil_fail(err, 0, "config.json: process.cwd: \"%s\" is not an absolute path",
                      p->cwd ? p->cwd : "");
-  if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS))
-    return veil_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+  if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS) &&
+      validate_host_mount_ns(cfg, ns, err) < 0)
+    return -1;
   if (refuse_own_mount_ns(ns, err) < 0)
     return -1;
   /* as runc: a uts namespace of the container's own, new or joined, takes the names */
@@ -270,9 +302,8 @@ static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
       return 0;
     if (m.type == SYNC_ERROR)
       return veil_fail(err, 0, "%s", m.text);
-    /* idmapped mounts of host paths: only we, in the host's user namespace, can make them */
-    if (m.type == SYNC_MOUNT_FD) {
-      if (idmap_mount_reply(cfg, st->bundle, *init_pid, sync_fd, m.pid, err) < 0)
+    if (m.type == SYNC_MOUNT_SOURCE) {
+      if (mount_source_send(cfg, st->bundle, *init_pid, m.pid, sync_fd, err) < 0)
         return -1;
       continue;
     }

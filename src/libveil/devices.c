@@ -121,10 +121,12 @@ static int create_device(int rootfd, const dev_spec *d, bool userns, bool is_def
   return 0;
 }
 
-static int config_device(const oci_device *cd, size_t i, dev_spec *out, veil_error *err)
+/* OUT->path points into *CLEAN, which the caller frees. */
+static int config_device(const oci_device *cd, size_t i, dev_spec *out, char **clean,
+                         veil_error *err)
 {
   mode_t type;
-  const char *p = cd->path ? cd->path : "";
+  const char *p;
 
   switch (cd->type ? cd->type[0] : 0) {
   case 'c':
@@ -140,8 +142,10 @@ static int config_device(const oci_device *cd, size_t i, dev_spec *out, veil_err
   default:
     return veil_fail(err, 0, "linux.devices[%zu].type: unknown device type", i);
   }
-  while (*p == '/')
-    p++;
+  /* as runc, "/mnt/" and "//dev/./x" name /mnt and /dev/x */
+  if (!(*clean = veil_clean_path(cd->path ? cd->path : "")))
+    return veil_fail(err, ENOMEM, "linux.devices[%zu].path", i);
+  p = *clean + 1;
   if (!*p)
     return veil_fail(err, 0, "linux.devices[%zu].path: must name a file", i);
   out->path = p;
@@ -163,8 +167,9 @@ int devices_setup(int rootfd, const oci_config *cfg, bool userns, veil_error *er
   if (cfg->linux) {
     for (size_t i = 0; i < cfg->linux->devices_len; i++) {
       dev_spec d;
+      cleanup_free char *clean = NULL;
       /* a user namespace may make fifos, only device nodes must come from the host */
-      if (config_device(&cfg->linux->devices[i], i, &d, err) < 0 ||
+      if (config_device(&cfg->linux->devices[i], i, &d, &clean, err) < 0 ||
           create_device(rootfd, &d, userns && d.type != S_IFIFO, false, err) < 0)
         return veil_error_prefix(err, "linux.devices[%zu]", i);
     }

@@ -175,71 +175,69 @@ int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int 
   return idmap_attach(tree, tfd, field, source, err);
 }
 
-/* Whether the user namespace at PATH is ours: then the init, still privileged in it, idmaps
- * its mounts itself. */
-static int same_userns(const char *path, int *theirs, veil_error *err)
-{
-  struct stat a, b;
-  cleanup_close int ours = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-
-  *theirs = open(path, O_RDONLY | O_CLOEXEC);
-  if (ours < 0 || *theirs < 0 || fstat(ours, &a) < 0 || fstat(*theirs, &b) < 0)
-    return veil_fail(err, errno, "open the container's user namespace");
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-/* The tree for mounts[i], or -1 with no error when the init is to make it itself. */
-static int tree_for(const oci_config *cfg, const char *bundle, pid_t init_pid, size_t i,
-                    veil_error *err)
+/* The helper, in the init's mount namespace (MNTNS) as it is now, with the host's privileges:
+ * mounts[I]'s source, an O_PATH fd of it or, for an idmapped bind, its idmapped clone (through
+ * the container's user namespace USERNS unless the mount has mappings of its own).  Sends the
+ * fd, or the error, to the init; never returns. */
+__attribute__((noreturn)) static void source_helper(const oci_config *cfg, const char *bundle,
+                                                    size_t i, int mntns, int userns, int sync_fd)
 {
   const oci_mount *m = &cfg->mounts[i];
+  veil_error err = VEIL_ERROR_INIT;
   cleanup_free char *src = NULL;
-  cleanup_close int theirs = -1, own = -1;
-  char path[64], field[48];
-  struct stat st;
+  cleanup_close int own = -1;
+  char field[48];
   mount_opts o;
-  bool bind, idmapped;
-  int r;
+  int fd = -1;
 
-  if (mount_opts_parse(m->options, m->options_len, &o, err) < 0) {
-    /* the init reports a bad mount, in its place among the others */
-    veil_error_clear(err);
-    return -1;
-  }
-  bind = o.bind || (m->type && !strcmp(m->type, "bind"));
-  idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
-  mount_opts_release(&o);
-  if (!idmapped || !bind || o.remount || !m->source)
-    return -1;
-  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
-  r = same_userns(path, &theirs, err);
-  if (r != 0)
-    return r < 0 ? -2 : -1;
-  src = m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", bundle, m->source);
-  if (!src || stat(src, &st) < 0)
-    return -1;
   snprintf(field, sizeof(field), "mounts[%zu]", i);
-  if (m->uid_mappings_len || m->gid_mappings_len) {
-    own = idmap_mount_userns(m, true, field, err);
-    if (own < 0)
-      return -2;
+  if (setns(mntns, CLONE_NEWNS) < 0) {
+    veil_fail(&err, errno, "%s.source: enter the container's mount namespace", field);
+  } else if (mount_opts_parse(m->options, m->options_len, &o, &err) == 0) {
+    bool idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
+    src = m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", bundle, m->source);
+    if (!src)
+      veil_fail(&err, ENOMEM, "%s.source", field);
+    else if (!idmapped && (fd = open(src, O_PATH | O_CLOEXEC)) < 0)
+      veil_fail(&err, errno, "%s.source: %s", field, m->source);
+    else if (idmapped && (!(m->uid_mappings_len || m->gid_mappings_len) ||
+                          (own = idmap_mount_userns(m, true, field, &err)) >= 0))
+      fd = idmap_clone(src, own >= 0 ? own : userns, o.recursive, o.ridmap, field, &err);
+    mount_opts_release(&o);
   }
-  r = idmap_clone(src, own >= 0 ? own : theirs, o.recursive, o.ridmap, field, err);
-  return r < 0 ? -2 : r;
+  if (fd >= 0)
+    _exit(sync_send_fd(sync_fd, SYNC_MOUNT_FD, (int32_t)i, fd) < 0);
+  sync_send(sync_fd, SYNC_ERROR, 0, err.msg ? err.msg : "mount source");
+  _exit(1);
 }
 
-int idmap_mount_reply(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
-                      int32_t index, veil_error *err)
+int mount_source_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int32_t index,
+                      int sync_fd, veil_error *err)
 {
-  cleanup_close int tree = -1;
+  cleanup_close int mntns = -1, userns = -1;
+  char path[64];
+  int status;
+  pid_t pid;
 
-  if (index < 0 || (size_t)index >= cfg->mounts_len)
-    return veil_fail(err, 0, "container init asked for mounts[%d], which does not exist", index);
-  tree = tree_for(cfg, bundle, init_pid, (size_t)index, err);
-  if (tree == -2)
-    return -1;
-  if ((tree >= 0 ? sync_send_fd(sync_fd, SYNC_MOUNT_FD, index, tree)
-                 : sync_send(sync_fd, SYNC_MOUNT_FD, index, NULL)) < 0)
-    return veil_fail(err, errno, "sync with the container init");
+  if (index < 0 || (size_t)index >= cfg->mounts_len || !cfg->mounts[index].source)
+    return veil_fail(err, 0, "container init asked for the source of a bad mount (%d)", index);
+  snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init_pid);
+  mntns = open(path, O_RDONLY | O_CLOEXEC);
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+  userns = open(path, O_RDONLY | O_CLOEXEC);
+  if (mntns < 0 || userns < 0)
+    return veil_fail(err, errno, "open the container init's namespaces");
+  /* a child: setns(CLONE_NEWNS) would move us too */
+  pid = fork();
+  if (pid < 0)
+    return veil_fail(err, errno, "fork");
+  if (pid == 0)
+    source_helper(cfg, bundle, (size_t)index, mntns, userns, sync_fd);
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return veil_fail(err, errno, "wait for the mount source helper");
+  /* it answered the init (fd or error) unless it died before */
+  if (WIFSIGNALED(status))
+    sync_send(sync_fd, SYNC_ERROR, 0, "mount source helper killed");
   return 0;
 }

@@ -1,4 +1,5 @@
-/* veil — idmapped bind mounts (mounts[].options idmap/ridmap, mounts[].uidMappings/gidMappings). */
+/* veil — idmapped bind mounts (mounts[].options idmap/ridmap, mounts[].uidMappings/gidMappings),
+ * and the parent's part of bind mounts in a user namespace. */
 #ifndef VEIL_IDMAP_MOUNT_H
 #define VEIL_IDMAP_MOUNT_H
 
@@ -25,12 +26,13 @@ int idmap_bind(const char *source, int userns_fd, bool recursive, bool all, int 
 /* Attaches the idmapped TREE (from idmap_bind's clone, or the parent's) on the target fd TFD. */
 int idmap_attach(int tree, int tfd, const char *field, const char *source, veil_error *err);
 
-/* The parent's part for a container in a user namespace other than ours, where the init can no
- * longer idmap a host mount: the init asks (SYNC_MOUNT_FD) for mounts[INDEX] when it gets to it;
- * we clone and idmap it here and send the tree back on SYNC_FD, or no fd when the init is to
- * make it itself (our own user namespace, or a mount that is wrong: the init reports it).  One
- * tree at a time, so that no number of idmapped mounts runs either side out of descriptors. */
-int idmap_mount_reply(const oci_config *cfg, const char *bundle, pid_t init_pid, int sync_fd,
-                      int32_t index, veil_error *err);
+/* The parent's part of a bind mount for a container in a user namespace, when its init asks
+ * (SYNC_MOUNT_SOURCE, in the order of mounts[]): a helper enters the init's mount namespace as it
+ * is then (the earlier mounts made) with the host's privileges, and sends the init on SYNC_FD an
+ * O_PATH fd of mounts[INDEX]'s source (one the init's ids cannot reach) or, for an idmapped bind
+ * (which only a process privileged over the mount can make), its idmapped clone
+ * (SYNC_MOUNT_FD); or the error (SYNC_ERROR), which the init reports. */
+int mount_source_send(const oci_config *cfg, const char *bundle, pid_t init_pid, int32_t index,
+                      int sync_fd, veil_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include "init.h"
 #include "log.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "procfs.h"
 #include "process.h"
 #include "rootfs.h"
@@ -176,27 +177,8 @@ static int init_seccomp(init_ctx *c, bool late, veil_error *err)
                                  c->host_pid, &st, err);
 }
 
-/* mounts_apply's question to the parent (SYNC_MOUNT_FD); the answer carries the tree or not. */
-static int ask_parent_idmap_tree(void *data, size_t i, int *fd, veil_error *err)
-{
-  init_ctx *c = data;
-  sync_msg m;
-  int r;
-
-  *fd = -1;
-  if (sync_send(c->sync_fd, SYNC_MOUNT_FD, (int32_t)i, NULL) < 0)
-    return veil_fail(err, errno, "mounts[%zu]: ask the parent for the idmapped mount", i);
-  r = sync_recv_fd(c->sync_fd, &m, fd);
-  if (r != 0)
-    return veil_fail(err, r < 0 ? errno : 0, "mounts[%zu]: the parent did not answer", i);
-  if (m.type != SYNC_MOUNT_FD || m.pid != (int32_t)i) {
-    veil_closep(fd);
-    return veil_fail(err, 0, "mounts[%zu]: the parent sent message %u", i, m.type);
-  }
-  return 0;
-}
-
-static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err)
+/* CHROOT_ONLY: the rootfs is entered with a chroot (a joined mount namespace, or none). */
+static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error *err)
 {
   mount_ctx mctx;
 
@@ -205,17 +187,20 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
   mctx.rootfs = c->rootfs;
   mctx.bundle = c->bundle;
   mctx.userns = ns_plan_new(&c->ns, CLONE_NEWUSER) || ns_plan_joins(&c->ns, CLONE_NEWUSER);
-  mctx.parent_idmap_tree = ask_parent_idmap_tree;
-  mctx.parent_idmap_data = c;
+  mctx.sync_fd = c->sync_fd;
   if (mounts_apply(&mctx, c->cfg, err) < 0)
     return -1;
-  if (devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
+  /* as runc: a /dev bound from elsewhere has the devices it has, and may be read-only */
+  if (!mctx.dev_bound && devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
     return -1;
   if (set_names(c->cfg, err) < 0)
     return -1;
   if (run_create_hooks(c, err) < 0)
     return -1;
-  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, joined, err) < 0)
+  if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, chroot_only, err) < 0)
+    return -1;
+  /* before root.readonly and the masks can stand in the way (as runc) */
+  if (process_make_cwd(c->cfg->process, err) < 0)
     return -1;
   /* the container's own /proc/sys, before readonlyPaths makes it read-only */
   if (sysctl_apply(c->cfg->linux, err) < 0)
@@ -223,11 +208,33 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool joined, veil_error *err
   return rootfs_finish(c->cfg, err);
 }
 
+static bool has_mount_ns(const init_ctx *c)
+{
+  return ns_plan_new(&c->ns, CLONE_NEWNS) || ns_plan_joins(&c->ns, CLONE_NEWNS);
+}
+
+/* No mount namespace: the container is in the host's, so nothing is mounted (validate_config
+ * refused what would be) and the rootfs is only chrooted into, as a chroot, no boundary.  With
+ * no procfs in there, exec.fifo is reopened through the host's, opened now. */
+static int enter_rootfs_unmounted(init_ctx *c, veil_error *err)
+{
+  cleanup_close int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (rootfd < 0)
+    return veil_fail(err, errno, "open rootfs %s", c->rootfs);
+  if ((c->fd_dir = procfs_open_dir("/proc/self/fd", err)) < 0)
+    return -1;
+  return populate_rootfs(c, rootfd, true, err);
+}
+
 /* New or joined, the mount namespace gets the bundle's rootfs: the container's root is always
  * root.path. */
 static int build_rootfs(init_ctx *c, veil_error *err)
 {
   bool joined = ns_plan_joins(&c->ns, CLONE_NEWNS);
+
+  if (!has_mount_ns(c))
+    return enter_rootfs_unmounted(c, err);
   cleanup_close int rootfd = rootfs_prepare(c->rootfs, joined, err);
 
   if (rootfd < 0)
@@ -258,16 +265,26 @@ static int wait_for_go(init_ctx *c, sync_msg *m, veil_error *err)
  * container's own procfs, and checks that what it opened is that fifo. */
 static int wait_for_start(init_ctx *c, veil_error *err)
 {
-  int fds = procfs_open_dir("/proc/self/fd", err);
   struct stat want, got;
   char path[64];
+  int fd;
 
-  if (fds < 0)
-    return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
-  /* not held while blocked below: a procfs directory is more than the fifo to hand out */
-  close(fds);
-  snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (c->fd_dir >= 0) {
+    /* no mount namespace: held while blocked, but a chroot in the host's mount namespace is
+     * no boundary that it could help to cross */
+    snprintf(path, sizeof(path), "%d", c->fifo_fd);
+    fd = openat(c->fd_dir, path, O_WRONLY | O_CLOEXEC);
+    close(c->fd_dir);
+    c->fd_dir = -1;
+  } else {
+    int fds = procfs_open_dir("/proc/self/fd", err);
+    if (fds < 0)
+      return veil_error_prefix(err, "exec.fifo: the container needs a procfs at /proc");
+    /* not held while blocked below: a procfs directory is more than the fifo to hand out */
+    close(fds);
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+  }
   if (fd < 0)
     return veil_fail(err, errno, "open exec.fifo");
   if (fstat(c->fifo_fd, &want) < 0 || fstat(fd, &got) < 0 || want.st_dev != got.st_dev ||
@@ -309,6 +326,7 @@ void container_init(init_ctx *c)
   int fifo;
 
   close_host_fds(c);
+  c->fd_dir = -1;
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */
   sigset_t none;
   sigemptyset(&none);
@@ -326,6 +344,8 @@ void container_init(init_ctx *c)
   c->host_pid = m.pid;
   if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     veil_fail(&err, errno, "unshare the cgroup namespace"), init_fail(c, &err);
+  if (ns_plan_new(&c->ns, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
+    init_fail(c, &err);
   if (setsid() < 0)
     veil_fail(&err, errno, "setsid"), init_fail(c, &err);
   if (!c->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
@@ -337,15 +357,16 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
-  if (p->terminal && terminal_setup(p, c->console_fd, true, &err) < 0)
+  /* /dev/console is a bind mount: none without a mount namespace */
+  if (p->terminal && terminal_setup(p, c->console_fd, has_mount_ns(c), &err) < 0)
     init_fail(c, &err);
   if (c->console_fd >= 0)
     close(c->console_fd);
   /* scheduler and I/O priority while still root in the container (SCHED_FIFO/RR need
    * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
-  if (process_make_cwd(p, &err) < 0 || sched_set_scheduler(p, &err) < 0 ||
-      sched_set_io_priority(p, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
-      process_become_user_in_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
+  if (sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
+      init_seccomp(c, false, &err) < 0 || process_become_user_in_cwd(p, &err) < 0 ||
+      process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

@@ -28,6 +28,9 @@ typedef struct init_ctx {
    * listenerPath socket when a rule notifies (else -1) */
   void *seccomp_filter;
   int seccomp_sock;
+  /* without a mount namespace (no procfs in the container): the host's /proc/self/fd of the
+   * init, to reopen exec.fifo through; else -1 (set by the init) */
+  int fd_dir;
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as

@@ -2,6 +2,7 @@
 #include "copyup.h"
 #include "idmap-mount.h"
 #include "mounts.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -247,7 +248,29 @@ static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
   return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
-int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
+/* The path meant when COMP, an entry of the directory PARENT (DIR, DLEN bytes, from the root),
+ * is a dangling symlink followed by REST: what the link names, resolved as the kernel would
+ * inside the root (an absolute target from the root, a relative one from DIR), then REST.
+ * NULL when COMP is no symlink. */
+static char *through_dangling_link(int parent, const char *dir, size_t dlen, const char *comp,
+                                   const char *rest)
+{
+  char link[4096];
+  struct stat st;
+  ssize_t n;
+
+  if (fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+    return NULL;
+  n = readlinkat(parent, comp, link, sizeof(link) - 1);
+  if (n <= 0)
+    return NULL;
+  link[n] = '\0';
+  if (link[0] == '/')
+    return veil_strdup_printf("%s%s", link, rest);
+  return veil_strdup_printf("%.*s/%s%s", (int)dlen, dir, link, rest);
+}
+
+static int target_open_walk(int rootfd, const char *dest, bool dir, int links, veil_error *err)
 {
   cleanup_free char *path = strdup(dest), *prefix = NULL;
   cleanup_close int parent = -1;
@@ -273,6 +296,7 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   while (comp) {
     next = strtok_r(NULL, "/", &save);
     bool last = next == NULL;
+    size_t dlen = plen;
     int child;
 
     prefix[plen++] = '/';
@@ -292,6 +316,17 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
       }
       child = openat2_in_root(rootfd, prefix, O_PATH, 0);
     }
+    if (child < 0 && errno == ENOENT) {
+      /* as runc: a dangling symlink gets what it points to made, inside the root */
+      const char *rest = dest + (comp - path) + strlen(comp);
+      cleanup_free char *via = through_dangling_link(parent, prefix, dlen, comp, rest);
+      if (via) {
+        if (links >= 40)
+          return veil_fail(err, ELOOP, "open %s inside the rootfs", dest);
+        return target_open_walk(rootfd, via, dir, links + 1, err);
+      }
+      errno = ENOENT;
+    }
     if (child < 0)
       return veil_fail(err, errno, "open %s inside the rootfs", dest);
     close(parent);
@@ -301,11 +336,16 @@ int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
   return steal_fd(&parent);
 }
 
+int mount_target_open(int rootfd, const char *dest, bool dir, veil_error *err)
+{
+  return target_open_walk(rootfd, dest, dir, 0, err);
+}
+
 /* proc and sysfs go on an ordinary directory of the rootfs, never through a symlink: a /proc
  * that the image points elsewhere would put the container's procfs, and all that later reads or
  * writes it, where the image chose (CVE-2019-16884 kin).  As runc, what is there must be a
  * directory; missing, one is made.  Returns the O_PATH fd of that directory. */
-static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
+static int ordinary_dir_open(int rootfd, const char *type, const char *dest, veil_error *err)
 {
   cleanup_free char *path = strdup(dest);
   cleanup_close int fd = -1;
@@ -320,9 +360,12 @@ static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
     path[--n] = '\0';
   const char *last = strrchr(path, '/');
   last = last ? last + 1 : path;
+  /* worded as runc's, which scripts and people already know */
   if (!strcmp(last, ".") || !strcmp(last, ".."))
-    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not \"%s\"", dest,
-                     last);
+    return veil_fail(err, 0,
+                     "error mounting \"%s\" to rootfs at \"%s\": filesystem \"%s\" must be "
+                     "mounted on ordinary directory, not \"%s\"",
+                     type, dest, type, last);
   fd = openat2_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
   if (fd < 0 && errno == ENOENT) {
     int made = mount_target_open(rootfd, path, true, err);
@@ -336,7 +379,10 @@ static int ordinary_dir_open(int rootfd, const char *dest, veil_error *err)
   if (fstat(fd, &st) < 0)
     return veil_fail(err, errno, "stat %s inside the rootfs", dest);
   if (!S_ISDIR(st.st_mode))
-    return veil_fail(err, 0, "%s: must be mounted on an ordinary directory, not on a %s", dest,
+    return veil_fail(err, 0,
+                     "error mounting \"%s\" to rootfs at \"%s\": filesystem \"%s\" must be "
+                     "mounted on ordinary directory, not on a %s",
+                     type, dest, type,
                      S_ISLNK(st.st_mode)   ? "symlink"
                      : S_ISREG(st.st_mode) ? "regular file"
                                            : "non-directory");
@@ -368,6 +414,20 @@ static unsigned long locked_flags(const char *path)
   return f;
 }
 
+/* A bind remount with FLAGS.  In a user namespace the flags the mount got from a more privileged
+ * one (nosuid, nodev, noexec, atime, and ro) are locked: they are kept, not cleared (EPERM). */
+static int remount_bind(const mount_ctx *ctx, const char *target, unsigned long flags)
+{
+  unsigned long keep = ctx->userns ? locked_flags(target) : 0;
+
+  /* a read-only source stays read-only only where "rw" could not be had anyway */
+  if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | (keep & ~MS_RDONLY), NULL) == 0)
+    return 0;
+  if (errno != EPERM || !(keep & MS_RDONLY))
+    return -1;
+  return mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL);
+}
+
 /* The target fd names what was there before the mount; the new mount on top is reached by
  * resolving the destination again from the root. */
 static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
@@ -383,9 +443,9 @@ static int reopen_target(mount_ctx *ctx, const char *dest, bool dir, int *tfd,
   return 0;
 }
 
-/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it (the parent's, when
- * it made one: only it can idmap a host mount for a container with its own user namespace). */
-static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+/* Attaches SOURCE on the target: a plain bind, or an idmapped clone of it (TREE, when the
+ * parent made it: only it can idmap a host mount for a container with its own user namespace). */
+static int bind_attach(mount_ctx *ctx, int tree, const oci_mount *m, const char *field,
                        const char *source, const char *target, int tfd, const mount_opts *o,
                        veil_error *err)
 {
@@ -396,13 +456,8 @@ static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char 
       return veil_fail(err, errno, "%s: bind %s", field, source);
     return 0;
   }
-  if (ctx->userns && ctx->parent_idmap_tree) {
-    cleanup_close int tree = -1;
-    if (ctx->parent_idmap_tree(ctx->parent_idmap_data, i, &tree, err) < 0)
-      return -1;
-    if (tree >= 0)
-      return idmap_attach(tree, tfd, field, source, err);
-  }
+  if (tree >= 0)
+    return idmap_attach(tree, tfd, field, source, err);
   /* mappings without "idmap" still mean an idmapped mount (runc does the same) */
   userns = idmap_mount_userns(m, ctx->userns, field, err);
   if (userns < 0)
@@ -410,18 +465,17 @@ static int bind_attach(mount_ctx *ctx, size_t i, const oci_mount *m, const char 
   return idmap_bind(source, userns, o->recursive, o->ridmap, tfd, field, err);
 }
 
-static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *field,
+static int bind_mount(mount_ctx *ctx, int tree, const oci_mount *m, const char *field,
                       const char *source, bool dir, int *tfd, char target[FD_PATH_SIZE],
                       const mount_opts *o, veil_error *err)
 {
-  if (bind_attach(ctx, i, m, field, source, target, *tfd, o, err) < 0)
+  if (bind_attach(ctx, tree, m, field, source, target, *tfd, o, err) < 0)
     return -1;
   /* sync, dirsync and mand belong to the superblock, which a bind shares with the host */
   if (o->flags & ~(unsigned long)(MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK)) {
     if (reopen_target(ctx, m->destination, dir, tfd, target, err) < 0)
       return -1;
-    unsigned long keep = ctx->userns ? locked_flags(target) & ~(unsigned long)MS_RDONLY : 0;
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | o->flags | keep, NULL) < 0)
+    if (remount_bind(ctx, target, o->flags) < 0)
       return veil_fail(err, errno, "%s: remount bind of %s", field, source);
   }
   return 0;
@@ -431,14 +485,8 @@ static int bind_mount(mount_ctx *ctx, size_t i, const oci_mount *m, const char *
 static int remount_existing(mount_ctx *ctx, const char *field, const char *type, const char *target,
                             const mount_opts *o, veil_error *err)
 {
-  unsigned long flags = MS_REMOUNT | o->flags;
-
-  if (o->bind) {
-    flags |= MS_BIND;
-    if (ctx->userns)
-      flags |= locked_flags(target) & ~(unsigned long)MS_RDONLY;
-  }
-  if (mount(NULL, target, type[0] ? type : NULL, flags, o->bind ? NULL : o->data) < 0)
+  if (o->bind ? remount_bind(ctx, target, o->flags) < 0
+              : mount(NULL, target, type[0] ? type : NULL, MS_REMOUNT | o->flags, o->data) < 0)
     return veil_fail(err, errno, "%s: remount", field);
   return 0;
 }
@@ -524,6 +572,62 @@ static char *bind_source(const mount_ctx *ctx, const char *source)
   if (source[0] == '/')
     return strdup(source);
   return veil_strdup_printf("%s/%s", ctx->bundle, source);
+}
+
+/* The parent's answer to SYNC_MOUNT_SOURCE for mounts[I]: an fd, or -1 with its error. */
+static int source_from_parent(const mount_ctx *ctx, size_t i, veil_error *err)
+{
+  sync_msg msg;
+  int fd = -1, r;
+
+  if (sync_send(ctx->sync_fd, SYNC_MOUNT_SOURCE, (int32_t)i, NULL) < 0)
+    return veil_fail(err, errno, "mounts[%zu]: ask the parent for the source", i);
+  r = sync_recv_fd(ctx->sync_fd, &msg, &fd);
+  if (r != 0)
+    return veil_fail(err, r < 0 ? errno : 0, "mounts[%zu]: the parent exited during setup", i);
+  if (msg.type == SYNC_MOUNT_FD && msg.pid == (int32_t)i && fd >= 0)
+    return fd;
+  if (fd >= 0)
+    close(fd);
+  if (msg.type == SYNC_ERROR)
+    return veil_fail(err, 0, "%s", msg.text);
+  return veil_fail(err, 0, "mounts[%zu]: the parent sent message %u, not the source", i, msg.type);
+}
+
+/* Resolves a bind mount's source now, after the mounts before it (one of them may cover it):
+ * *SRC its path, *DIR whether it is a directory.  In a user namespace the parent opens what our
+ * ids cannot reach (a directory only the host's root may enter on the way, as runc) and makes
+ * the idmapped clone of an idmapped bind: *SRCFD gets the fd (for a plain bind, *SRC then names
+ * it), else -1. */
+static int bind_source_open(const mount_ctx *ctx, size_t i, const oci_mount *m, bool idmapped,
+                            char **src, int *srcfd, bool *dir, veil_error *err)
+{
+  struct stat st;
+
+  if (!m->source)
+    return veil_fail(err, 0, "mounts[%zu].source: required for a bind mount", i);
+  if (!(*src = bind_source(ctx, m->source)))
+    return veil_fail(err, ENOMEM, "mounts[%zu].source", i);
+  if (ctx->userns && idmapped) {
+    if ((*srcfd = source_from_parent(ctx, i, err)) < 0)
+      return -1;
+  } else if (stat(*src, &st) < 0) {
+    if (!ctx->userns || (errno != EACCES && errno != EPERM))
+      return veil_fail(err, errno, "mounts[%zu].source: %s", i, m->source);
+    if ((*srcfd = source_from_parent(ctx, i, err)) < 0)
+      return -1;
+    free(*src);
+    if (!(*src = malloc(FD_PATH_SIZE)))
+      return veil_fail(err, ENOMEM, "mounts[%zu].source", i);
+    fd_path(*src, *srcfd);
+  } else {
+    *dir = S_ISDIR(st.st_mode);
+    return 0;
+  }
+  if (fstat(*srcfd, &st) < 0)
+    return veil_fail(err, errno, "mounts[%zu].source: %s", i, m->source);
+  *dir = S_ISDIR(st.st_mode);
+  return 0;
 }
 
 /* This process's cgroup (the container's, joined before the mounts) in the v2 hierarchy or in
@@ -706,7 +810,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
 {
   char field[48], target[FD_PATH_SIZE];
   mount_opts o;
-  cleanup_close int tfd = -1;
+  cleanup_close int tfd = -1, srcfd = -1;
   cleanup_free char *src = NULL;
   const char *type = m->type ? m->type : "";
   bool idmapped;
@@ -730,19 +834,8 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   }
 
   bool dir = true;
-  if (o.bind && !o.remount) {
-    struct stat st;
-    if (!m->source) {
-      veil_fail(err, 0, "%s.source: required for a bind mount", field);
-      goto out;
-    }
-    src = bind_source(ctx, m->source);
-    if (!src || stat(src, &st) < 0) {
-      veil_fail(err, errno, "%s.source: %s", field, m->source);
-      goto out;
-    }
-    dir = S_ISDIR(st.st_mode);
-  }
+  if (o.bind && !o.remount && bind_source_open(ctx, i, m, idmapped, &src, &srcfd, &dir, err) < 0)
+    goto out;
   /* As runc: a tmpfs on a directory the image has keeps that directory's permissions (an
    * image's 0755 /run does not turn into a world-writable tmpfs). */
   mode_t keep_mode = 0;
@@ -753,7 +846,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
       keep_mode = st.st_mode & 07777;
   }
   if (!o.bind && !o.remount && (!strcmp(type, "proc") || !strcmp(type, "sysfs")))
-    tfd = ordinary_dir_open(ctx->rootfd, m->destination, err);
+    tfd = ordinary_dir_open(ctx->rootfd, type, m->destination, err);
   else
     tfd = mount_target_open(ctx->rootfd, m->destination, dir, err);
   if (tfd < 0) {
@@ -768,7 +861,7 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   if (o.remount)
     rc = remount_existing(ctx, field, type, target, &o, err);
   else if (o.bind)
-    rc = bind_mount(ctx, i, m, field, src, dir, &tfd, target, &o, err);
+    rc = bind_mount(ctx, idmapped ? srcfd : -1, m, field, src, dir, &tfd, target, &o, err);
   else if (!strcmp(type, "cgroup"))
     rc = mount_cgroup_tree(ctx->rootfd, field, m->destination, tfd, &o, err);
   else
@@ -779,12 +872,10 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
     rc = err->msg ? -1 : veil_fail(err, errno, "%s: set propagation of %s", field, m->destination);
   if (rc == 0)
     rc = set_recursive_attrs(ctx, field, m->destination, dir, &tfd, target, &o, err);
-  if (rc == 0) {
-    const char *d = m->destination;
-    while (*d == '/')
-      d++;
-    if (!strncmp(d, "dev", 3) && (d[3] == '\0' || d[3] == '/'))
-      ctx->dev_mounted = true;
+  if (rc == 0 && o.bind && !o.remount) {
+    cleanup_free char *clean = veil_clean_path(m->destination);
+    if (clean && !strcmp(clean, "/dev"))
+      ctx->dev_bound = true;
   }
 out:
   mount_opts_release(&o);

@@ -45,11 +45,10 @@ typedef struct mount_ctx {
   const char *rootfs; /* its path, for messages */
   const char *bundle; /* relative bind sources are relative to the bundle */
   bool userns;        /* inside a new user namespace: bind devices, keep locked flags */
-  bool dev_mounted;   /* a mount put something on /dev */
-  /* in a user namespace: asks the parent for mounts[i]'s idmapped tree; *fd = -1 when there is
-   * none and the mount is made here (NULL: never ask) */
-  int (*parent_idmap_tree)(void *data, size_t i, int *fd, veil_error *err);
-  void *parent_idmap_data;
+  bool dev_bound;     /* /dev is a bind mount: its devices are what the source has (as runc) */
+  /* the sync socket to the parent: in a user namespace it opens the bind sources the init
+   * cannot, and makes the idmapped ones (mount_source_send) */
+  int sync_fd;
 } mount_ctx;
 
 /* Every entry of config.mounts, in order. */

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #ifndef CLONE_NEWTIME
@@ -226,5 +228,24 @@ int ns_write_time_offsets(const oci_config *cfg, veil_error *err)
   /* All offsets in one write: the kernel takes them atomically or not at all. */
   if (veil_write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf, off, 0, err) < 0)
     return veil_error_prefix(err, "linux.timeOffsets");
+  return 0;
+}
+
+int ns_loopback_up(veil_error *err)
+{
+  cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct ifreq ifr;
+
+  if (sock < 0)
+    return veil_fail(err, errno, "bring up lo: socket");
+  memset(&ifr, 0, sizeof(ifr));
+  snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+  if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+    return veil_fail(err, errno, "bring up lo: get its flags");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+    return veil_fail(err, errno, "bring up lo");
   return 0;
 }

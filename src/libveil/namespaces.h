@@ -62,6 +62,10 @@ int ns_unshare_new(const ns_plan *p, veil_error *err);
  * to children of the process that unshared them). */
 bool ns_plan_needs_fork(const ns_plan *p);
 
+/* Brings up "lo" of the network namespace the process is in: as runc does for a new one, which
+ * clients relying on loopback alone (Docker's --network none) expect. */
+int ns_loopback_up(veil_error *err);
+
 /* linux.timeOffsets into /proc/self/timens_offsets (after unshare(CLONE_NEWTIME)). */
 int ns_write_time_offsets(const oci_config *cfg, veil_error *err);
 

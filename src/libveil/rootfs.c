@@ -4,11 +4,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <linux/magic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
@@ -78,18 +80,98 @@ void rootfs_abandon_joined(int rootfd)
   umount2(path, MNT_DETACH);
 }
 
-int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool joined, veil_error *err)
+/* mountinfo writes a space, tab, newline or backslash in a path as \ooo. */
+static void mountinfo_unescape(char *s)
+{
+  char *out = s;
+
+  for (; *s; s++) {
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+        s[3] <= '7') {
+      *out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+      s += 3;
+    } else {
+      *out++ = *s;
+    }
+  }
+  *out = '\0';
+}
+
+/* Is the mount point MP the rootfs, below it, or one of the directories it sits in? */
+static bool holds_or_inside_rootfs(const char *mp, const char *rootfs)
+{
+  size_t m = strlen(mp), r = strlen(rootfs);
+
+  if (!strcmp(mp, "/"))
+    return true;
+  if (m <= r)
+    return !strncmp(rootfs, mp, m) && (rootfs[m] == '/' || rootfs[m] == '\0');
+  return !strncmp(mp, rootfs, r) && mp[r] == '/';
+}
+
+/* A procfs or sysfs that a user namespace locked in place: an empty read-only tmpfs on it, so
+ * that it is no longer fully visible (what the kernel wants before it lets a container in a user
+ * namespace of its own mount a new one, unmasked). */
+static int cover_locked_pseudo_fs(const char *mp, veil_error *err)
+{
+  struct statfs sf;
+
+  /* gone with a parent: the path now shows what was below it */
+  if (statfs(mp, &sf) < 0 || (sf.f_type != PROC_SUPER_MAGIC && sf.f_type != SYSFS_MAGIC))
+    return 0;
+  if (mount("tmpfs", mp, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0") <
+      0)
+    return veil_fail(err, errno, "--no-pivot: cover %s", mp);
+  return 0;
+}
+
+/* --no-pivot moves the rootfs onto the old root, which stays below it: a chroot can be left, and
+ * a full procfs or sysfs there would let a container with a user namespace of its own mount an
+ * unmasked one.  Every mount outside the rootfs goes (this mount namespace is ours and a slave:
+ * nothing reaches the host), except those the rootfs sits on; a procfs or sysfs that cannot go
+ * is covered. */
+static int detach_outside_mounts(const char *rootfs, veil_error *err)
+{
+  cleanup_free char *table = NULL;
+  size_t len;
+
+  if (veil_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 64 << 20, &table, &len, err) < 0)
+    return veil_error_prefix(err, "--no-pivot");
+  for (char *line = table, *next; line && *line; line = next) {
+    char mp[4096], fstype[64];
+    const char *sep;
+    if ((next = strchr(line, '\n')))
+      *next++ = '\0';
+    /* fields: id parent maj:min root mountpoint options ... - fstype source superopts */
+    if (!(sep = strstr(line, " - ")) || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+        sscanf(sep + 3, "%63s", fstype) != 1)
+      continue;
+    mountinfo_unescape(mp);
+    if (holds_or_inside_rootfs(mp, rootfs) || umount2(mp, MNT_DETACH) == 0)
+      continue;
+    /* EINVAL: gone with a parent already, or locked by a user namespace */
+    if ((!strcmp(fstype, "proc") || !strcmp(fstype, "sysfs")) &&
+        cover_locked_pseudo_fs(mp, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool chroot_only, veil_error *err)
 {
   if (fchdir(rootfd) < 0)
     return veil_fail(err, errno, "chdir %s", rootfs);
-  if (joined) {
+  if (chroot_only) {
     /* pivot_root would give every process rooted at the namespace's / the container's root
      * and the lazy unmount would take the namespace's mounts away; a move onto / would put
      * later joiners (setns follows mounts on the root) into the container.  The rootfs stays
-     * where it is bound and only this process's root changes. */
+     * where it is bound and only this process's root changes.  The same without a mount
+     * namespace of the container's own: the host's is not ours to change. */
     if (chroot(".") < 0)
       return veil_fail(err, errno, "chroot %s", rootfs);
   } else if (no_pivot) {
+    if (detach_outside_mounts(rootfs, err) < 0)
+      return -1;
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
       return veil_fail(err, errno, "move %s to /", rootfs);
     if (chroot(".") < 0)

@@ -12,9 +12,10 @@
  * the namespace's own changes; a rootfs on a shared mount there is refused. */
 int rootfs_prepare(const char *rootfs, bool joined, veil_error *err);
 /* Makes the rootfs the process's root: pivot_root(".", ".") and a lazy unmount of the old root,
- * or with no_pivot a move mount and chroot; in a joined mount namespace a chroot into the bind
- * (the namespace's other processes keep their root and mounts). */
-int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool joined, veil_error *err);
+ * or with no_pivot a move mount (the old root's other mounts detached first) and chroot; with
+ * chroot_only (a joined mount namespace, or none of the container's own) only a chroot (the
+ * namespace's other processes keep their root and mounts). */
+int rootfs_enter(int rootfd, const char *rootfs, bool no_pivot, bool chroot_only, veil_error *err);
 /* A setup that failed in a joined mount namespace takes its rootfs bind (and every mount made
  * under it) out of that namespace. */
 void rootfs_abandon_joined(int rootfd);

@@ -15,17 +15,16 @@ int veil_pidfd_open(pid_t pid);
 int veil_pidfd_send_signal(int pidfd, int sig);
 
 enum sync_type {
-  SYNC_USERNS = 1, /* child -> parent: my new user namespace needs its maps */
-  SYNC_MAPPED,     /* parent -> child: maps written */
-  SYNC_NS_READY,   /* child -> parent: namespaces set up; pid = the init's pid if forked */
-  SYNC_GO,         /* parent -> child: cgroup done, build the container; pid = the init's */
-  SYNC_READY,      /* child -> parent: container built, waiting on exec.fifo */
-  SYNC_ERROR,      /* child -> parent: setup failed, text says why */
-  SYNC_HOOKS,      /* child -> parent: mounts done, run prestart and createRuntime */
-  SYNC_HOOKS_DONE, /* parent -> child: they succeeded, go on */
-  SYNC_MOUNT_FD,   /* child -> parent while mounting: pid = a mounts[] index whose idmapped
-                      tree only the parent can make; the reply: the same, with the tree's fd,
-                      or without one when the child is to make it itself */
+  SYNC_USERNS = 1,   /* child -> parent: my new user namespace needs its maps */
+  SYNC_MAPPED,       /* parent -> child: maps written */
+  SYNC_NS_READY,     /* child -> parent: namespaces set up; pid = the init's pid if forked */
+  SYNC_GO,           /* parent -> child: cgroup done, build the container; pid = the init's */
+  SYNC_READY,        /* child -> parent: container built, waiting on exec.fifo */
+  SYNC_ERROR,        /* child -> parent: setup failed, text says why */
+  SYNC_HOOKS,        /* child -> parent: mounts done, run prestart and createRuntime */
+  SYNC_HOOKS_DONE,   /* parent -> child: they succeeded, go on */
+  SYNC_MOUNT_FD,     /* parent -> child: pid = a mounts[] index, with its source's fd */
+  SYNC_MOUNT_SOURCE, /* child -> parent, after GO: pid = a mounts[] index whose source it needs */
 };
 
 typedef struct sync_msg {

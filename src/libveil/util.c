@@ -193,6 +193,34 @@ int veil_mkdir_p(const char *path, mode_t mode, veil_error *err)
   return 0;
 }
 
+char *veil_clean_path(const char *path)
+{
+  size_t n = strlen(path);
+  char *out = malloc(n + 2);
+  size_t len = 0;
+
+  if (!out)
+    return NULL;
+  for (const char *p = path; *p;) {
+    const char *end = strchrnul(p, '/');
+    size_t c = (size_t)(end - p);
+    if (c == 2 && p[0] == '.' && p[1] == '.') {
+      /* back to the last '/'; ".." at the root stays at the root, as for the kernel */
+      while (len > 0 && out[--len] != '/')
+        ;
+    } else if (c > 0 && !(c == 1 && p[0] == '.')) {
+      out[len++] = '/';
+      memcpy(out + len, p, c);
+      len += c;
+    }
+    p = *end ? end + 1 : end;
+  }
+  if (len == 0)
+    out[len++] = '/';
+  out[len] = '\0';
+  return out;
+}
+
 char *veil_now_rfc3339(void)
 {
   struct timespec ts;

@@ -86,6 +86,9 @@ int veil_parse_int(const char *s, int *out);
 int veil_mkdir_p(const char *path, mode_t mode, veil_error *err);
 
 /* Now as RFC 3339 with nanoseconds in UTC, malloc'd. */
+/* PATH as an absolute path without empty, "." or ".." components (a ".." at the root stays
+ * there), as the kernel would resolve it lexically: "//dev/./x/" -> "/dev/x".  Allocated. */
+char *veil_clean_path(const char *path);
 char *veil_now_rfc3339(void);
 
 #endif

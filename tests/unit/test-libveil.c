@@ -148,6 +148,24 @@ static void test_numbers(void)
   CHECK("int: overflow", veil_parse_int("2147483648", &i) < 0);
 }
 
+static bool clean_is(const char *in, const char *want)
+{
+  cleanup_free char *got = veil_clean_path(in);
+  return got && !strcmp(got, want);
+}
+
+static void test_clean_path(void)
+{
+  CHECK("clean: trailing slash", clean_is("/mnt/", "/mnt"));
+  CHECK("clean: relative", clean_is("dev/null", "/dev/null"));
+  CHECK("clean: doubled and dot", clean_is("//dev//./extra//", "/dev/extra"));
+  CHECK("clean: dotdot", clean_is("/a/b/../c", "/a/c"));
+  CHECK("clean: dotdot above the root", clean_is("/../../x", "/x"));
+  CHECK("clean: dotdot to the root", clean_is("/a/..", "/"));
+  CHECK("clean: empty", clean_is("", "/"));
+  CHECK("clean: dotdot-like name", clean_is("/..a/.b", "/..a/.b"));
+}
+
 static void test_errors(void)
 {
   veil_error err = VEIL_ERROR_INIT;
@@ -270,6 +288,7 @@ int main(void)
   test_oci_versions();
   test_mount_options();
   test_numbers();
+  test_clean_path();
   test_errors();
   test_process_user_ids();
   test_json_escape();
