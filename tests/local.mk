@@ -39,7 +39,15 @@ EXTRA_DIST += \
 	tests/clients/common.bash \
 	tests/clients/docker.bats \
 	tests/clients/containerd.bats \
-	tests/clients/podman.bats
+	tests/clients/podman.bats \
+	tests/diff/run \
+	tests/diff/probe.c \
+	tests/diff/hook.sh \
+	tests/diff/corpus.py \
+	tests/diff/compare.py \
+	tests/diff/allowed.tsv \
+	tests/diff/base-docker.json \
+	tests/diff/record-docker-config
 
 if HAVE_BATS
 check-local: veil$(EXEEXT)
