@@ -45,7 +45,15 @@ EXTRA_DIST += \
 	tests/clients/docker-userns.bats \
 	tests/clients/dockerd.bash \
 	tests/clients/containerd.bats \
-	tests/clients/podman.bats
+	tests/clients/podman.bats \
+	tests/diff/run \
+	tests/diff/probe.c \
+	tests/diff/hook.sh \
+	tests/diff/corpus.py \
+	tests/diff/compare.py \
+	tests/diff/allowed.tsv \
+	tests/diff/base-docker.json \
+	tests/diff/record-docker-config
 
 if HAVE_BATS
 check-local: veil$(EXEEXT)
