@@ -585,3 +585,16 @@ runc_observe() {
 	[ "$status" -eq 0 ]
 	[ "$stdout" = /secret/inner ]
 }
+
+# A config without process.capabilities got the runtime's whole set (found by tests/diff).
+@test "capabilities: none in the config is none in the process, every set empty, as runc" {
+	cfg 'del(.process.capabilities)'
+	runc_observe grep ^Cap /proc/self/status
+	local theirs=$output
+	set_args grep ^Cap /proc/self/status
+	run_ctr
+	[ "$stdout" = "$theirs" ]
+	[ "$(status_field CapBnd)" = 0000000000000000 ]
+	[ "$(status_field CapEff)" = 0000000000000000 ]
+	[ "$(status_field CapPrm)" = 0000000000000000 ]
+}

@@ -384,12 +384,17 @@ static int stdio_give_to(const oci_process *p, uid_t uid, veil_error *err)
 int process_set_identity(const oci_process *p, veil_error *err)
 {
   const oci_user *u = &p->user;
+#ifdef HAVE_CAPS
+  /* no process.capabilities is no capability at all, not the runtime's full set (as runc) */
+  static const oci_capabilities none;
+  const oci_capabilities *caps = p->capabilities ? p->capabilities : &none;
+#endif
 
   if (stdio_give_to(p, u->uid, err) < 0)
     return -1;
 
 #ifdef HAVE_CAPS
-  if (p->capabilities && caps_bounding(p->capabilities, err) < 0)
+  if (caps_bounding(caps, err) < 0)
     return -1;
 #endif
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -406,7 +411,7 @@ int process_set_identity(const oci_process *p, veil_error *err)
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return veil_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
 #ifdef HAVE_CAPS
-  if (p->capabilities && caps_apply(p->capabilities, err) < 0)
+  if (caps_apply(caps, err) < 0)
     return -1;
 #endif
   umask(u->has_umask ? (mode_t)u->umask : 0022);
