@@ -102,8 +102,9 @@ static int parse_device_cgroup(pctx *c, const jnode *o, const jpath *p, void *ou
       jget_i64(c, o, p, "minor", OPT, &d->minor, &d->has_minor) < 0 ||
       jget_str(c, o, p, "access", OPT, &d->access) < 0)
     return -1;
-  /* as runc: letters other than r, w and m are ignored ("rwa" is "rw"), but one must be there */
-  if (d->access != NULL && d->access[0] && !strpbrk(d->access, "rwm")) {
+  /* as runc: letters other than r, w and m are ignored ("rwa" is "rw"), but one must be there;
+   * an empty access is refused too, not read as the "rwm" of an absent one */
+  if (d->access != NULL && !strpbrk(d->access, "rwm")) {
     jpath ap = jp_key(p, "access", 6);
     return perr(c, &ap, "invalid access \"%.40s\" (none of r, w, m)", d->access);
   }

@@ -46,7 +46,7 @@ static int parse_console_size(pctx *c, const jnode *o, const jpath *p, oci_conso
 
 static int parse_user(pctx *c, const jnode *o, const jpath *p, oci_user *u)
 {
-  if (jget_id(c, o, p, "uid", REQ, &u->uid) < 0 || jget_id(c, o, p, "gid", OPT, &u->gid) < 0 ||
+  if (jget_id(c, o, p, "uid", OPT, &u->uid) < 0 || jget_id(c, o, p, "gid", OPT, &u->gid) < 0 ||
       jget_u32(c, o, p, "umask", OPT, &u->umask, &u->has_umask) < 0 ||
       jget_idv(c, o, p, "additionalGids", OPT, &u->additional_gids, &u->additional_gids_len) < 0 ||
       jget_str(c, o, p, "username", OPT, &u->username) < 0)

@@ -194,7 +194,7 @@ in_sub_cgroup() {
 	# shellcheck disable=SC2016 # for the container's sh
 	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max
 		awk "\$5 ~ /^\/sys\/fs\/cgroup\/(pids|unified)\$/ { print \$4, substr(\$6, 1, 3) }" /proc/self/mountinfo
-		ls /sys/fs/cgroup/pids /sys/fs/cgroup/unified | grep -c "^veiltest-" || :'
+		ls /sys/fs/cgroup/pids | grep -c "^veiltest-" || :'
 	local ns want
 	for ns in without with; do
 		# Podman and Docker on cgroup v1 share the host's cgroup namespace: a new mount would
@@ -208,7 +208,8 @@ in_sub_cgroup() {
 		fi
 		vrun run --bundle "$BUNDLE" "$ID"
 		[ "$status" -eq 0 ]
-		[ "$stdout" = "77"$'\n'"$want ro,"$'\n'"$want ro,"$'\n'0 ] ||
+		# a hybrid host's cgroup2 is not mounted in the container (as runc)
+		[ "$stdout" = "77"$'\n'"$want ro,"$'\n'0 ] ||
 			{ echo "$ns a cgroup namespace: $stdout" >&2 && false; }
 	done
 }
@@ -227,7 +228,7 @@ in_sub_cgroup() {
 	vrun run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 33554432 ]
-	# every hierarchy (v1 and the unified one) is a bind of the container's cgroup
+	# every v1 hierarchy is a bind of the container's cgroup (no cgroup2 on a hybrid host, as runc)
 	[ "${lines[1]}" = "/$CGP/own" ]
 	[ "${lines[2]}" = 0 ]
 	[ "${#lines[@]}" -eq 3 ]

@@ -47,8 +47,8 @@ exec_refused() {
 	local v field
 	for field in uid gid; do
 		for v in 4294967296 18446744073709551615 -1 1.5 '"0"' null; do
-			# a gid left out (or null) is 0, as runc reads it
-			[ "$field.$v" != gid.null ] || continue
+			# an id left out (or null) is 0, as runc reads it
+			[ "$v" != null ] || continue
 			cfg '.process.user = {uid: 0, gid: 0} | .process.user[$f] = $v' \
 				--arg f "$field" --argjson v "$v"
 			run_id_refused "process.user.$field"

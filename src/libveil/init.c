@@ -62,7 +62,8 @@ static int enter_namespaces(init_ctx *c, veil_error *err)
   ns_plan *ns = &c->ns;
 
   if (ns_plan_single_clone(ns)) {
-    if (ns_plan_new(ns, CLONE_NEWUSER) && userns_handshake(c, err) < 0)
+    if (ns_plan_new(ns, CLONE_NEWUSER) &&
+        (userns_handshake(c, err) < 0 || ns_unshare_after_maps(ns, err) < 0))
       return -1;
     return sync_send(c->sync_fd, SYNC_NS_READY, 0, NULL) < 0 ? veil_fail(err, errno, "sync") : 0;
   }
@@ -77,7 +78,8 @@ static int enter_namespaces(init_ctx *c, veil_error *err)
   /* Offsets first: until the uid changes, /proc/self is still ours to write. */
   if (ns->time_offsets && ns_write_time_offsets(c->cfg, err) < 0)
     return -1;
-  if (ns_plan_new(ns, CLONE_NEWUSER) && userns_handshake(c, err) < 0)
+  if (ns_plan_new(ns, CLONE_NEWUSER) &&
+      (userns_handshake(c, err) < 0 || ns_unshare_after_maps(ns, err) < 0))
     return -1;
   if (ns_plan_needs_fork(ns)) {
     /* The init is this process's child but the parent's too (CLONE_PARENT), so `veil create`'s
@@ -97,7 +99,8 @@ static int enter_namespaces(init_ctx *c, veil_error *err)
 
 static int set_names(const oci_config *cfg, veil_error *err)
 {
-  if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+  /* an empty hostname is none, as runc reads it: the UTS namespace keeps the copied name */
+  if (cfg->hostname && *cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
     return veil_fail(err, errno, "hostname: set \"%s\"", cfg->hostname);
   if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
     return veil_fail(err, errno, "domainname: set \"%s\"", cfg->domainname);

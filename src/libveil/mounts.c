@@ -701,8 +701,8 @@ static int bind_own_cgroup(const char *table, const char *mnt, const char *root,
   return 1;
 }
 
-/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy, as the host has them;
- * a cgroup2-only host: one cgroup2 mount. */
+/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per v1 hierarchy, as the host has them
+ * (a hybrid host's cgroup2 stays out, as with runc); a cgroup2-only host: one cgroup2 mount. */
 static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, int tfd,
                              const mount_opts *o, veil_error *err)
 {
@@ -761,7 +761,7 @@ static int mount_cgroup_tree(int rootfd, const char *field, const char *dest, in
     if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0)
       continue;
     bool is_v2 = !strcmp(fstype, "cgroup2");
-    if (!is_v2 && strcmp(fstype, "cgroup"))
+    if (is_v2 || strcmp(fstype, "cgroup"))
       continue;
     const char *name = mnt + 15;
     /* the superblock options name the controllers: keep those, drop rw/ro */

@@ -175,11 +175,26 @@ bool ns_plan_single_clone(const ns_plan *p)
   return p->n_join == 0 && !p->time_offsets;
 }
 
+/* With a new user namespace the IPC one comes after the maps (ns_unshare_after_maps): its mqueue
+ * filesystem is made with the creator's ids then, and must belong to the container's root, not
+ * to the overflow id of a process not mapped yet (runc's order). */
+static int deferred_flags(const ns_plan *p)
+{
+  return CLONE_NEWCGROUP | (ns_plan_new(p, CLONE_NEWUSER) ? CLONE_NEWIPC : 0);
+}
+
 uint64_t ns_plan_clone_flags(const ns_plan *p)
 {
   if (!ns_plan_single_clone(p))
     return 0;
-  return (uint64_t)(p->new_flags & ~CLONE_NEWCGROUP);
+  return (uint64_t)(p->new_flags & ~deferred_flags(p));
+}
+
+int ns_unshare_after_maps(const ns_plan *p, veil_error *err)
+{
+  if (ns_plan_new(p, CLONE_NEWUSER) && ns_plan_new(p, CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
+    return veil_fail(err, errno, "unshare the IPC namespace");
+  return 0;
 }
 
 bool ns_plan_needs_fork(const ns_plan *p)
@@ -204,7 +219,7 @@ int ns_enter_joined(ns_plan *p, veil_error *err)
 
 int ns_unshare_new(const ns_plan *p, veil_error *err)
 {
-  int flags = p->new_flags & ~CLONE_NEWCGROUP;
+  int flags = p->new_flags & ~deferred_flags(p);
 
   if (flags && unshare(flags) < 0)
     return veil_fail(err, errno, "unshare namespaces");

@@ -58,6 +58,8 @@ uint64_t ns_plan_clone_flags(const ns_plan *p);
  * (except cgroup). */
 int ns_enter_joined(ns_plan *p, veil_error *err);
 int ns_unshare_new(const ns_plan *p, veil_error *err);
+/* What waits for the uid/gid maps: the IPC namespace, when the user namespace is new. */
+int ns_unshare_after_maps(const ns_plan *p, veil_error *err);
 /* True when the init must be a fork of the slow-path child (pid and time namespaces only apply
  * to children of the process that unshared them). */
 bool ns_plan_needs_fork(const ns_plan *p);

@@ -399,7 +399,19 @@ int process_set_identity(const oci_process *p, veil_error *err)
 #endif
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return veil_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
-  if (setgroups(u->additional_gids_len, (const gid_t *)u->additional_gids) < 0) {
+  /* each group once, as runc sets them */
+  cleanup_free gid_t *groups = calloc(u->additional_gids_len + 1, sizeof(gid_t));
+  size_t ngroups = 0;
+  if (!groups)
+    return veil_fail(err, ENOMEM, "process.user.additionalGids");
+  for (size_t i = 0; i < u->additional_gids_len; i++) {
+    size_t k = 0;
+    while (k < ngroups && groups[k] != (gid_t)u->additional_gids[i])
+      k++;
+    if (k == ngroups)
+      groups[ngroups++] = (gid_t)u->additional_gids[i];
+  }
+  if (setgroups(ngroups, groups) < 0) {
     /* setgroups is denied in some user namespaces; only an error when groups were asked for */
     if (u->additional_gids_len > 0 || errno != EPERM)
       return veil_fail(err, errno, "process.user.additionalGids: setgroups");

@@ -320,8 +320,8 @@ int seccomp_filter_build(const oci_seccomp *s, void **filter, veil_error *err)
   /* every syscall would wait for a listener that only gets its fd through a syscall */
   if (default_action == SCMP_ACT_NOTIFY)
     return veil_fail(err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default");
-  if (s->listener_metadata && (!s->listener_path || !*s->listener_path))
-    return veil_fail(err, 0, "linux.seccomp.listenerMetadata: set without listenerPath");
+  /* listenerMetadata without listenerPath: config-linux.md uses it only with a listener, and
+   * runc runs such a config, so it is ignored */
 
   handle = f = calloc(1, sizeof(*f));
   if (!f)
