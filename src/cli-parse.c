@@ -26,7 +26,7 @@ static const struct {
 
 int cli_parse_signal(const char *s)
 {
-  int n;
+  long n;
   char *end;
 
   if (isdigit((unsigned char)s[0])) {
@@ -38,17 +38,19 @@ int cli_parse_signal(const char *s)
   for (size_t i = 0; i < sizeof(signal_table) / sizeof(signal_table[0]); i++)
     if (!strcasecmp(signal_table[i].name, s))
       return signal_table[i].sig;
+  /* the offset is checked as a long, before the sum: one past int's range must not wrap round
+   * to a valid signal */
   if (!strncasecmp(s, "RTMIN", 5)) {
-    n = s[5] ? (int)strtol(s + 5, &end, 10) : 0;
-    if ((s[5] && *end) || SIGRTMIN + n > SIGRTMAX || n < 0)
+    n = s[5] ? strtol(s + 5, &end, 10) : 0;
+    if ((s[5] && *end) || n < 0 || n > SIGRTMAX - SIGRTMIN)
       return -1;
-    return SIGRTMIN + n;
+    return SIGRTMIN + (int)n;
   }
   if (!strncasecmp(s, "RTMAX", 5)) {
-    n = s[5] ? (int)strtol(s + 5, &end, 10) : 0;
-    if ((s[5] && *end) || SIGRTMAX + n < SIGRTMIN || n > 0)
+    n = s[5] ? strtol(s + 5, &end, 10) : 0;
+    if ((s[5] && *end) || n > 0 || n < SIGRTMIN - SIGRTMAX)
       return -1;
-    return SIGRTMAX + n;
+    return SIGRTMAX + (int)n;
   }
   return -1;
 }
@@ -107,7 +109,9 @@ int cli_parse_bytes(const char *s, int64_t *out)
       return -1;
   }
   v *= (double)(1ull << shift);
-  if (v > (double)INT64_MAX)
+  /* (double)INT64_MAX rounds up to 2^63, which does not fit: converting it is undefined (and
+   * gives INT64_MIN, a negative limit, on x86) */
+  if (v >= (double)INT64_MAX)
     return -1;
   *out = (int64_t)v;
   return 0;
