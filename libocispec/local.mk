@@ -14,6 +14,3 @@ libocispec_libocispec_a_SOURCES = \
 	libocispec/state.c \
 	libocispec/free.c
 libocispec_libocispec_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
-
-# libFuzzer target for this library (built by hand, see tests/fuzz/README.md)
-EXTRA_DIST += tests/fuzz/README.md tests/fuzz/fuzz-config.c

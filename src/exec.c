@@ -1,4 +1,5 @@
 #include "config.h"
+#include "cli-parse.h"
 #include "cli.h"
 #include "exec.h"
 #include "util.h"
@@ -6,19 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A decimal uid or gid, "1000": 0 to 4294967294.  4294967295 is (uid_t)-1, which setresuid
- * takes as "keep the current id": the process would stay root. */
-static int parse_id(const char *s, uint32_t *out)
-{
-  uint64_t v;
-
-  if (!*s || strspn(s, "0123456789") != strlen(s) || veil_parse_u64(s, &v) < 0 ||
-      v > UINT32_MAX - 1)
-    return -1;
-  *out = (uint32_t)v;
-  return 0;
-}
 
 /* Grows a NULL-terminated vector of borrowed strings (argv's). */
 static int push_str(char ***v, size_t *n, char *s)
@@ -119,23 +107,15 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
         return cli_failf("exec: out of memory");
       o.env = env;
       break;
-    case 'u': {
-      char *colon = strchr(optarg, ':');
-      if (colon)
-        *colon = '\0';
-      if (parse_id(optarg, &o.uid) < 0 || (colon && parse_id(colon + 1, &o.gid) < 0)) {
-        if (colon)
-          *colon = ':';
+    case 'u':
+      if (cli_parse_user(optarg, &o.uid, &o.gid, &o.has_gid) < 0)
         return cli_failf("exec: --user: \"%s\" is not UID[:GID] (numbers, 0 to 4294967294)",
                          optarg);
-      }
       o.has_uid = true;
-      o.has_gid = colon != NULL;
       break;
-    }
     case 'g': {
       uint32_t gid;
-      if (parse_id(optarg, &gid) < 0)
+      if (cli_parse_id(optarg, &gid) < 0)
         return cli_failf("exec: --additional-gids: \"%s\" is not a gid (0 to 4294967294)", optarg);
       uint32_t *ng = realloc(gids, (o.additional_gids_len + 1) * sizeof(uint32_t));
       if (!ng)

@@ -1,73 +1,18 @@
 /* veil update: change a live container's cgroup limits (runc's flags, or a LinuxResources JSON
  * from a file or stdin as Docker and Podman pass it). */
 #include "config.h"
+#include "cli-parse.h"
 #include "cli.h"
 #include "container-resources.h"
 #include "log.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Bytes: "1048576", "512k", "100M", "1.5g", "100MiB", "2GB" (binary units, as docker/go-units'
- * RAMInBytes); "-1" = unlimited. */
-static int parse_bytes(const char *s, int64_t *out)
-{
-  char *end;
-  double v;
-  static const char units[] = "bkmgtp";
-
-  if (!strcmp(s, "-1")) {
-    *out = -1;
-    return 0;
-  }
-  if (!isdigit((unsigned char)s[0]))
-    return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || end == s)
-    return -1;
-  const char *u = end;
-  int shift = 0;
-  if (*u) {
-    const char *p = strchr(units, tolower((unsigned char)*u));
-    if (!p)
-      return -1;
-    shift = (int)(p - units) * 10;
-    u++;
-    if (shift && (!strcasecmp(u, "b") || !strcasecmp(u, "ib")))
-      u += strlen(u);
-    if (*u)
-      return -1;
-  }
-  v *= (double)(1ull << shift);
-  if (v > (double)INT64_MAX)
-    return -1;
-  *out = (int64_t)v;
-  return 0;
-}
-
-static int parse_i64(const char *s, int64_t *out)
-{
-  char *end;
-
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || end == s || *end)
-    return -1;
-  *out = v;
-  return 0;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-  return s[0] == '-' ? -1 : veil_parse_u64(s, out);
-}
 
 static oci_resources *read_resources(const char *path)
 {
@@ -222,7 +167,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
     case OPT_MEMORY:
     case OPT_SWAP:
     case OPT_RESERVATION:
-      bad = parse_bytes(v, &i);
+      bad = cli_parse_bytes(v, &i);
       NEW(r->memory);
       if (o == OPT_MEMORY)
         r->memory->limit = i, r->memory->has_limit = true;
@@ -233,7 +178,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
       break;
     case OPT_KMEM:
     case OPT_KMEM_TCP:
-      bad = parse_bytes(v, &i);
+      bad = cli_parse_bytes(v, &i);
       if (!bad)
         veil_warn("update: --%s is ignored: kernel memory limits are deprecated in the kernel",
                   name);
@@ -242,7 +187,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
     case OPT_PERIOD:
     case OPT_BURST:
     case OPT_RT_PERIOD:
-      bad = parse_u64(v, &u);
+      bad = cli_parse_u64(v, &u);
       NEW(r->cpu);
       if (o == OPT_SHARES)
         r->cpu->shares = u, r->cpu->has_shares = true;
@@ -256,7 +201,7 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
     case OPT_QUOTA:
     case OPT_RT_RUNTIME:
     case OPT_IDLE:
-      bad = parse_i64(v, &i);
+      bad = cli_parse_i64(v, &i);
       NEW(r->cpu);
       if (o == OPT_QUOTA)
         r->cpu->quota = i, r->cpu->has_quota = true;
@@ -275,12 +220,12 @@ int cmd_update(const veil_globals *g, int argc, char **argv)
       break;
     }
     case OPT_PIDS:
-      bad = parse_i64(v, &i);
+      bad = cli_parse_i64(v, &i);
       NEW(r->pids);
       r->pids->limit = i;
       break;
     case OPT_BLKIO:
-      bad = parse_u64(v, &u) < 0 || u > UINT16_MAX;
+      bad = cli_parse_u64(v, &u) < 0 || u > UINT16_MAX;
       NEW(r->block_io);
       r->block_io->weight = (uint16_t)u;
       r->block_io->has_weight = true;

@@ -55,6 +55,27 @@ EXTRA_DIST += \
 	tests/diff/base-docker.json \
 	tests/diff/record-docker-config
 
+# libFuzzer targets, their seed corpora and dictionaries: tests/fuzz/run-fuzz builds and runs
+# them (clang; not part of make check), see tests/fuzz/README.md
+EXTRA_DIST += \
+	tests/fuzz/README.md \
+	tests/fuzz/run-fuzz \
+	tests/fuzz/fuzz.h \
+	tests/fuzz/fuzz-caps.c \
+	tests/fuzz/fuzz-config.c \
+	tests/fuzz/fuzz-cpu-list.c \
+	tests/fuzz/fuzz-id.c \
+	tests/fuzz/fuzz-mount-options.c \
+	tests/fuzz/fuzz-process.c \
+	tests/fuzz/fuzz-resources.c \
+	tests/fuzz/fuzz-seccomp.c \
+	tests/fuzz/fuzz-signal.c \
+	tests/fuzz/fuzz-size.c \
+	tests/fuzz/fuzz-state.c \
+	tests/fuzz/fuzz-user.c \
+	tests/fuzz/corpus \
+	tests/fuzz/dict
+
 if HAVE_BATS
 check-local: veil$(EXEEXT)
 	VEIL=$(abs_top_builddir)/veil$(EXEEXT) bash $(srcdir)/tests/run-bats

@@ -10,7 +10,7 @@ EXTRA_DIST += tests/unit/data
 
 # libveil's pure code
 check_PROGRAMS += tests/unit/test-libveil
-tests_unit_test_libveil_SOURCES = tests/unit/test-libveil.c
+tests_unit_test_libveil_SOURCES = tests/unit/test-libveil.c tests/unit/check.h
 tests_unit_test_libveil_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_libveil_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-libveil
@@ -21,3 +21,10 @@ tests_unit_test_cgroup_resources_SOURCES = tests/unit/test-cgroup-resources.c
 tests_unit_test_cgroup_resources_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_cgroup_resources_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-cgroup-resources
+
+# the command line's value parsers
+check_PROGRAMS += tests/unit/test-cli-parse
+tests_unit_test_cli_parse_SOURCES = tests/unit/test-cli-parse.c tests/unit/check.h src/cli-parse.h src/cli-parse.c
+tests_unit_test_cli_parse_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_cli_parse_LDADD = src/libveil/libveil.a
+TESTS += tests/unit/test-cli-parse

@@ -2,6 +2,7 @@
  * error composition, JSON escaping and the lists behind `veil features`.  Prints "ok N - name"
  * lines and "N passed, M failed". */
 #include "config.h"
+#include "check.h"
 #include "config-load.h"
 #include "error.h"
 #include "features-doc.h"
@@ -16,20 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-
-static int n_pass, n_fail, n_run;
-
-#define CHECK(name, cond)                                                                          \
-  do {                                                                                             \
-    n_run++;                                                                                       \
-    if (cond) {                                                                                    \
-      n_pass++;                                                                                    \
-      printf("ok %d - %s\n", n_run, name);                                                         \
-    } else {                                                                                       \
-      n_fail++;                                                                                    \
-      printf("not ok %d - %s (%s:%d: %s)\n", n_run, name, __FILE__, __LINE__, #cond);              \
-    }                                                                                              \
-  } while (0)
 
 static bool id_ok(const char *id)
 {
