@@ -79,6 +79,7 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
   enum {
     OPT_PID_FILE = 256,
     OPT_CONSOLE,
+    OPT_PIDFD_SOCKET,
     OPT_NO_PIVOT,
     OPT_NO_KEYRING,
     OPT_PRESERVE,
@@ -89,6 +90,7 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
       {"bundle", required_argument, NULL, 'b'},
       {"pid-file", required_argument, NULL, OPT_PID_FILE},
       {"console-socket", required_argument, NULL, OPT_CONSOLE},
+      {"pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET},
       {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
       {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
       {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
@@ -112,6 +114,9 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
       break;
     case OPT_CONSOLE:
       f->opts.console_socket = optarg;
+      break;
+    case OPT_PIDFD_SOCKET:
+      f->opts.pidfd_socket = optarg;
       break;
     case OPT_NO_PIVOT:
       f->opts.no_pivot = true;
@@ -146,6 +151,7 @@ int cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, create
              "  -b, --bundle DIR         bundle directory holding config.json (default \".\")\n"
              "      --pid-file FILE      write the init's pid to FILE\n"
              "      --console-socket S   send the pty master to the unix socket S\n"
+             "      --pidfd-socket S     send a pidfd of the init to the unix socket S\n"
              "      --no-pivot           enter the rootfs with MS_MOVE + chroot\n"
              "      --no-new-keyring     keep the caller's session keyring\n"
              "      --preserve-fds N     pass N extra fds (from 3) to the process\n%s",

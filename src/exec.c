@@ -29,6 +29,7 @@ static void usage(void)
          "  -p, --process FILE        the process as OCI JSON (the flags below are then ignored)\n"
          "  -t, --tty                 allocate a pty (relayed, or sent to --console-socket)\n"
          "      --console-socket S    send the pty master to the unix socket S\n"
+         "      --pidfd-socket S      send a pidfd of the process to the unix socket S\n"
          "      --cwd DIR             working directory in the container\n"
          "  -e, --env KEY=VALUE       set a variable (repeatable)\n"
          "  -u, --user UID[:GID]      run as UID (and GID)\n"
@@ -49,6 +50,7 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
 {
   enum {
     OPT_CONSOLE = 256,
+    OPT_PIDFD_SOCKET,
     OPT_CWD,
     OPT_PID_FILE,
     OPT_LABEL,
@@ -61,6 +63,7 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
   static const struct option longopts[] = {
       {"process", required_argument, NULL, 'p'},
       {"console-socket", required_argument, NULL, OPT_CONSOLE},
+      {"pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET},
       {"tty", no_argument, NULL, 't'},
       {"cwd", required_argument, NULL, OPT_CWD},
       {"env", required_argument, NULL, 'e'},
@@ -93,6 +96,9 @@ int cmd_exec(const veil_globals *g, int argc, char **argv)
       break;
     case OPT_CONSOLE:
       o.console_socket = optarg;
+      break;
+    case OPT_PIDFD_SOCKET:
+      o.pidfd_socket = optarg;
       break;
     case 't':
       o.tty = true;

@@ -27,6 +27,8 @@ EXTRA_DIST += \
 	tests/helpers/tools.bash \
 	tests/helpers/vtool.c \
 	tests/helpers/recvtty.c \
+	tests/pidfd-socket.bats \
+	tests/helpers/pidfd-recv.c \
 	tests/run-bats \
 	tests/helpers/host-guard \
 	tests/hooks.bats \

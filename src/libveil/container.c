@@ -9,6 +9,7 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "pidfd-socket.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "spawn.h"
@@ -318,7 +319,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
                      veil_error *err)
 {
   cleanup_free char *bundle = NULL, *rootfs = NULL, *now = NULL, *owner = NULL;
-  cleanup_close int console_fd = -1;
+  cleanup_close int console_fd = -1, pidfd_sock = -1;
   oci_config *cfg = NULL;
   init_ctx ictx;
   int sync[2] = {-1, -1};
@@ -357,6 +358,8 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
                       err) < 0)
     goto out;
   if (o->console_socket && (console_fd = terminal_connect_socket(o->console_socket, err)) < 0)
+    goto out;
+  if (o->pidfd_socket && (pidfd_sock = pidfd_socket_connect(o->pidfd_socket, err)) < 0)
     goto out;
   if (!o->console_socket && o->relay_terminal && cfg->process->terminal) {
     /* our own console socket: the init sends the master here and run relays it */
@@ -467,6 +470,9 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   st.pid = init_pid;
   st.pid_start_time = start_time;
   if (state_write(out->dirfd, &st, err) < 0)
+    goto out;
+  if (pidfd_sock >= 0 &&
+      pidfd_socket_send_pid(pidfd_sock, init_pid, start_time, PIDFD_SOCKET_INIT, err) < 0)
     goto out;
   if (o->pid_file && write_pid_file(o->pid_file, init_pid, err) < 0)
     goto out;

@@ -12,6 +12,8 @@ typedef struct veil_create_opts {
   const char *bundle; /* default "." */
   const char *pid_file;
   const char *console_socket;
+  /* --pidfd-socket: a unix socket that gets a pidfd of the init */
+  const char *pidfd_socket;
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;

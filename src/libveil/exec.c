@@ -17,6 +17,7 @@
 #include "exec.h"
 #include "log.h"
 #include "namespaces.h"
+#include "pidfd-socket.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "spawn.h"
@@ -504,6 +505,7 @@ static int wait_process(pid_t pid, int pidfd, int sfd, int master, int *status, 
 
 typedef struct exec_run {
   int rootfd, dirfd, init_pidfd, pidfd, proc_rootfd, console_fd, relay_sock, master, sfd;
+  int pidfd_sock;
   int errpipe[2], pidpipe[2];
   int seccomp_sock;
   void *seccomp_filter;
@@ -514,9 +516,9 @@ typedef struct exec_run {
 
 static void exec_run_release(exec_run *r)
 {
-  int *fds[] = {&r->rootfd,     &r->dirfd,      &r->init_pidfd, &r->pidfd,       &r->proc_rootfd,
-                &r->console_fd, &r->relay_sock, &r->master,     &r->sfd,         &r->errpipe[0],
-                &r->errpipe[1], &r->pidpipe[0], &r->pidpipe[1], &r->seccomp_sock};
+  int *fds[] = {&r->rootfd,     &r->dirfd,      &r->init_pidfd, &r->pidfd,        &r->proc_rootfd,
+                &r->console_fd, &r->relay_sock, &r->master,     &r->sfd,          &r->errpipe[0],
+                &r->errpipe[1], &r->pidpipe[0], &r->pidpipe[1], &r->seccomp_sock, &r->pidfd_sock};
 
   for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
     veil_closep(fds[i]);
@@ -588,7 +590,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
                 .sfd = -1,
                 .errpipe = {-1, -1},
                 .pidpipe = {-1, -1},
-                .seccomp_sock = -1};
+                .seccomp_sock = -1,
+                .pidfd_sock = -1};
   sigset_t all, old;
   bool blocked = false, ns_gone = false;
   _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
@@ -643,6 +646,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
       r.console_fd = sp[1];
     }
   }
+  if (o->pidfd_socket && (r.pidfd_sock = pidfd_socket_connect(o->pidfd_socket, err)) < 0)
+    goto out;
   if (pipe2(r.errpipe, O_CLOEXEC) < 0 || pipe2(r.pidpipe, O_CLOEXEC) < 0) {
     veil_fail(err, errno, "pipe");
     goto out;
@@ -718,6 +723,11 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   }
   if (r.relay_sock >= 0 && (r.master = terminal_recv_fd(r.relay_sock, err)) < 0)
     goto out;
+  if (r.pidfd_sock >= 0) {
+    if (pidfd_socket_send(r.pidfd_sock, r.pidfd, PIDFD_SOCKET_EXEC, err) < 0)
+      goto out;
+    veil_closep(&r.pidfd_sock);
+  }
   if (o->pid_file) {
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%d", (int)pid);

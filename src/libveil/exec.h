@@ -29,6 +29,8 @@ typedef struct veil_exec_opts {
   const char *apparmor;
 
   const char *console_socket;
+  /* --pidfd-socket: a unix socket that gets a pidfd of the process */
+  const char *pidfd_socket;
   const char *pid_file;
   bool detach;
   int preserve_fds;

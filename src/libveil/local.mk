@@ -20,6 +20,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/seccomp-enosys.h src/libveil/seccomp-enosys.c \
 	src/libveil/cpusched.h src/libveil/cpusched.c \
 	src/libveil/terminal.h src/libveil/terminal.c \
+	src/libveil/pidfd-socket.h src/libveil/pidfd-socket.c \
 	src/libveil/hooks.h src/libveil/hooks.c \
 	src/libveil/init.h src/libveil/init.c \
 	src/libveil/cgroup.h src/libveil/cgroup-internal.h src/libveil/cgroup.c \

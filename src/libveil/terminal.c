@@ -12,7 +12,6 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <termios.h>
 
 #ifndef TIOCGPTPEER
@@ -21,19 +20,7 @@
 
 int terminal_connect_socket(const char *path, veil_error *err)
 {
-  struct sockaddr_un addr;
-  cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  if (fd < 0)
-    return veil_fail(err, errno, "console socket");
-  memset(&addr, 0, sizeof(addr));
-  addr.sun_family = AF_UNIX;
-  if (strlen(path) >= sizeof(addr.sun_path))
-    return veil_fail(err, ENAMETOOLONG, "--console-socket %s", path);
-  strcpy(addr.sun_path, path);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return veil_fail(err, errno, "--console-socket: connect %s", path);
-  return steal_fd(&fd);
+  return veil_unix_connect(path, "--console-socket", err);
 }
 
 int terminal_send_fd(int sock, int fd, const char *name, veil_error *err)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 
 void veil_strv_free(char **v)
@@ -278,4 +279,21 @@ void veil_close_fds_except(int from, int *keep, size_t n)
     from = keep[i] + 1;
   }
   syscall(SYS_close_range, from, ~0U, 0);
+}
+
+int veil_unix_connect(const char *path, const char *flag, veil_error *err)
+{
+  struct sockaddr_un addr;
+  cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return veil_fail(err, errno, "%s: socket", flag);
+  memset(&addr, 0, sizeof(addr));
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof(addr.sun_path))
+    return veil_fail(err, ENAMETOOLONG, "%s %s", flag, path);
+  strcpy(addr.sun_path, path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return veil_fail(err, errno, "%s: connect %s", flag, path);
+  return steal_fd(&fd);
 }

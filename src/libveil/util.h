@@ -73,6 +73,9 @@ void veil_close_fds_except(int from, int *keep, size_t n);
 /* One sendmsg of buf on a unix socket, with fd attached by SCM_RIGHTS when fd >= 0; retries
  * EINTR, never raises SIGPIPE.  Returns the bytes sent or -1 with errno. */
 ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd);
+/* A connected unix stream socket to PATH, the caller's (--console-socket, --pidfd-socket):
+ * FLAG names it in errors.  Returns the fd (O_CLOEXEC) or -1. */
+int veil_unix_connect(const char *path, const char *flag, veil_error *err);
 
 /* S for a one-line message: control characters become '?', and more than 48 bytes end in
  * "...".  Returns buf. */
