@@ -15,6 +15,7 @@ EXTRA_DIST += \
 	tests/resources.bats \
 	tests/cgroups.bats \
 	tests/sysctl.bats \
+	tests/mempolicy.bats \
 	tests/ids.bats \
 	tests/security.bats \
 	tests/process.bats \

@@ -8,6 +8,7 @@
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "namespaces.h"
 #include "pidfd-socket.h"
 #include "process.h"
@@ -172,6 +173,8 @@ static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_
                      "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported "
                      "by veil");
   if (process_validate(p, err) < 0)
+    return veil_error_prefix(err, "config.json");
+  if (mempolicy_validate(cfg->linux, err) < 0)
     return veil_error_prefix(err, "config.json");
   /* The fds to pass must be the caller's.  Those veil opened itself carry FD_CLOEXEC: one of
    * them (the --log file) at a number the caller left free must not leak into the container. */

@@ -118,57 +118,48 @@ static int scheduler_attr(const oci_scheduler *s, struct veil_sched_attr *a, vei
   return 0;
 }
 
+struct cpu_set_fill {
+  long max;
+  size_t size;
+  cpu_set_t *set;
+};
+
+static int note_largest_cpu(long first, long last, void *data)
+{
+  struct cpu_set_fill *f = data;
+  (void)first;
+  if (last > f->max)
+    f->max = last;
+  return 0;
+}
+
+static int add_cpus(long first, long last, void *data)
+{
+  struct cpu_set_fill *f = data;
+  for (long c = first; c <= last; c++)
+    CPU_SET_S((int)c, f->size, f->set);
+  return 0;
+}
+
 /* Parses "0-3,7" into a cpu set sized for its largest cpu; returns the set's byte size. */
 static cpu_set_t *parse_cpu_list(const char *field, const char *list, size_t *size, veil_error *err)
 {
-  long max = -1;
-  const char *s = list;
+  struct cpu_set_fill f = {.max = -1};
 
-  /* first pass: syntax and the largest cpu */
-  while (*s) {
-    char *end;
-    long a, b;
-    if (*s < '0' || *s > '9')
-      goto bad;
-    a = strtol(s, &end, 10);
-    b = a;
-    if (*end == '-') {
-      if (end[1] < '0' || end[1] > '9')
-        goto bad;
-      b = strtol(end + 1, &end, 10);
-    }
-    if (b < a || b > 65535)
-      goto bad;
-    if (b > max)
-      max = b;
-    if (*end == ',' && end[1] != '\0')
-      end++;
-    else if (*end != '\0')
-      goto bad;
-    s = end;
+  if (veil_range_list_each(list, 65535, note_largest_cpu, &f) < 0) {
+    veil_fail(err, 0, "%s: \"%s\" is not a cpu list like \"0-3,7\"", field, list);
+    return NULL;
   }
-  if (max < 0)
-    goto bad;
-  cpu_set_t *set = CPU_ALLOC((int)max + 1);
-  if (!set) {
+  f.set = CPU_ALLOC((int)f.max + 1);
+  if (!f.set) {
     veil_fail(err, ENOMEM, "%s", field);
     return NULL;
   }
-  *size = CPU_ALLOC_SIZE((int)max + 1);
-  CPU_ZERO_S(*size, set);
-  for (s = list; *s;) {
-    char *end;
-    long a = strtol(s, &end, 10), b = a;
-    if (*end == '-')
-      b = strtol(end + 1, &end, 10);
-    for (long c = a; c <= b; c++)
-      CPU_SET_S((int)c, *size, set);
-    s = *end == ',' ? end + 1 : end;
-  }
-  return set;
-bad:
-  veil_fail(err, 0, "%s: \"%s\" is not a cpu list like \"0-3,7\"", field, list);
-  return NULL;
+  f.size = CPU_ALLOC_SIZE((int)f.max + 1);
+  CPU_ZERO_S(f.size, f.set);
+  veil_range_list_each(list, 65535, add_cpus, &f);
+  *size = f.size;
+  return f.set;
 }
 
 int sched_validate(const oci_process *p, veil_error *err)

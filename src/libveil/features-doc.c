@@ -2,6 +2,7 @@
 #include "features-doc.h"
 #include "hooks.h"
 #include "idmap-mount.h"
+#include "mempolicy.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
@@ -113,6 +114,11 @@ static void linux_section(oci_json_writer *w)
   enabled(w, "apparmor", false);
   enabled(w, "selinux", false);
   enabled(w, "intelRdt", false);
+  oci_json_key(w, "memoryPolicy");
+  oci_json_map_open(w);
+  name_list(w, "modes", mempolicy_mode_names);
+  name_list(w, "flags", mempolicy_flag_names);
+  oci_json_map_close(w);
   oci_json_key(w, "mountExtensions");
   oci_json_map_open(w);
   enabled(w, "idmap", idmap_mount_supported());

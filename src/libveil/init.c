@@ -5,6 +5,7 @@
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "procfs.h"
@@ -366,10 +367,11 @@ void container_init(init_ctx *c)
   if (c->console_fd >= 0)
     close(c->console_fd);
   /* scheduler and I/O priority while still root in the container (SCHED_FIFO/RR need
-   * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve */
+   * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve, as does the
+   * memory policy, set before the first seccomp filter could forbid set_mempolicy */
   if (sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
-      init_seccomp(c, false, &err) < 0 || process_become_user_in_cwd(p, &err) < 0 ||
-      process_find_executable(p, &exe, &err) < 0)
+      mempolicy_apply(c->cfg->linux, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
+      process_become_user_in_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

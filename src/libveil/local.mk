@@ -19,6 +19,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/seccomp-filter.h src/libveil/seccomp.c \
 	src/libveil/seccomp-enosys.h src/libveil/seccomp-enosys.c \
 	src/libveil/cpusched.h src/libveil/cpusched.c \
+	src/libveil/mempolicy.h src/libveil/mempolicy.c \
 	src/libveil/terminal.h src/libveil/terminal.c \
 	src/libveil/pidfd-socket.h src/libveil/pidfd-socket.c \
 	src/libveil/hooks.h src/libveil/hooks.c \

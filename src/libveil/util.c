@@ -297,3 +297,45 @@ int veil_unix_connect(const char *path, const char *flag, veil_error *err)
     return veil_fail(err, errno, "%s: connect %s", flag, path);
   return steal_fd(&fd);
 }
+
+/* One range of a list: "A" or "A-B" with A <= B <= MAX; END is left after it. */
+static bool parse_range(const char *s, long max, long *a, long *b, const char **end)
+{
+  char *e;
+
+  if (*s < '0' || *s > '9')
+    return false;
+  errno = 0;
+  *a = strtol(s, &e, 10);
+  *b = *a;
+  if (*e == '-') {
+    if (e[1] < '0' || e[1] > '9')
+      return false;
+    *b = strtol(e + 1, &e, 10);
+  }
+  *end = e;
+  return errno == 0 && *a <= *b && *b <= max;
+}
+
+int veil_range_list_each(const char *list, long max, int (*fn)(long first, long last, void *data),
+                         void *data)
+{
+  const char *s, *end;
+  long a, b;
+
+  if (!list || !*list)
+    return -1;
+  /* the whole list is checked first, so that FN never sees half of a bad one */
+  for (s = list; *s; s = *end ? end + 1 : end) {
+    if (!parse_range(s, max, &a, &b, &end) || (*end != ',' && *end != '\0') ||
+        (*end == ',' && end[1] == '\0'))
+      return -1;
+  }
+  for (s = list; *s; s = *end ? end + 1 : end) {
+    parse_range(s, max, &a, &b, &end);
+    int rc = fn(a, b, data);
+    if (rc < 0)
+      return rc;
+  }
+  return 0;
+}

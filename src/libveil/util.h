@@ -94,4 +94,10 @@ int veil_mkdir_p(const char *path, mode_t mode, veil_error *err);
 char *veil_clean_path(const char *path);
 char *veil_now_rfc3339(void);
 
+/* Walks a kernel list such as "0-3,7" (cpus, NUMA nodes): FN gets each range, first <= last.
+ * Returns -1 without calling FN at all when LIST is empty, malformed, or names a number above
+ * MAX; otherwise 0, or the first negative value FN returned. */
+int veil_range_list_each(const char *list, long max, int (*fn)(long first, long last, void *data),
+                         void *data);
+
 #endif

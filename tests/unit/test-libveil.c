@@ -135,6 +135,38 @@ static void test_numbers(void)
   CHECK("int: overflow", veil_parse_int("2147483648", &i) < 0);
 }
 
+/* The ranges veil_range_list_each hands out, written back as "a-b;" pieces. */
+static int append_range(long first, long last, void *data)
+{
+  char *out = data;
+  snprintf(out + strlen(out), 64, "%ld-%ld;", first, last);
+  return 0;
+}
+
+static bool ranges_are(const char *list, long max, const char *want)
+{
+  char got[256] = "";
+  if (veil_range_list_each(list, max, append_range, got) < 0)
+    return want == NULL && got[0] == '\0';
+  return want && !strcmp(got, want);
+}
+
+static void test_range_lists(void)
+{
+  CHECK("ranges: one", ranges_are("7", 10, "7-7;"));
+  CHECK("ranges: mixed", ranges_are("0-3,7,9-9", 10, "0-3;7-7;9-9;"));
+  CHECK("ranges: at the max", ranges_are("10", 10, "10-10;"));
+  CHECK("ranges: above the max", ranges_are("11", 10, NULL));
+  CHECK("ranges: bad after good, nothing called", ranges_are("0,x", 10, NULL));
+  CHECK("ranges: reversed", ranges_are("3-1", 10, NULL));
+  CHECK("ranges: trailing comma", ranges_are("1,", 10, NULL));
+  CHECK("ranges: open range", ranges_are("1-", 10, NULL));
+  CHECK("ranges: negative", ranges_are("-1", 10, NULL));
+  CHECK("ranges: space", ranges_are("1, 2", 10, NULL));
+  CHECK("ranges: empty", ranges_are("", 10, NULL));
+  CHECK("ranges: overflow", ranges_are("99999999999999999999", 10, NULL));
+}
+
 static bool clean_is(const char *in, const char *want)
 {
   cleanup_free char *got = veil_clean_path(in);
@@ -275,6 +307,7 @@ int main(void)
   test_oci_versions();
   test_mount_options();
   test_numbers();
+  test_range_lists();
   test_clean_path();
   test_errors();
   test_process_user_ids();
