@@ -374,6 +374,98 @@ need_x86_64() {
 }
 
 # ---------------------------------------------------------------------------
+# startContainer hooks and the filter
+
+# The lines of /proc/self/status that the identity, capabilities, no_new_privs and seccomp set.
+ID_LINES='^(Uid|Gid|Groups|NoNewPrivs|Seccomp|Seccomp_filters|Cap(Inh|Prm|Eff|Bnd|Amb)):'
+
+# hook_before_filter NNP UID: with mkdir denied, a startContainer hook's mkdir works and it sees
+# no filter, while the container process's mkdir fails; the process's identity, capabilities,
+# no_new_privs and seccomp mode are the same as without the hook.
+hook_before_filter() {
+	cfg '.process.noNewPrivileges = $n | .process.user = {uid: $u, gid: $u}' \
+		--argjson n "$1" --argjson u "$2"
+	deny "$MKDIR"
+	local script="grep -E '$ID_LINES' /proc/self/status; mkdir /tmp/ctr-$MARK; echo ctr-mkdir-rc=\$?"
+	run_sh "$script"
+	local without_hook=$stdout
+	cfg '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c",
+	  "mkdir /tmp/hook-" + $m + "; echo hook-mkdir-rc=$? >/tmp/hook-" + $m + ".out; grep ^Seccomp: /proc/self/status >>/tmp/hook-" + $m + ".out"]}]' \
+		--arg m "$MARK"
+	run_sh "$script"
+	cat "$BUNDLE/rootfs/tmp/hook-$MARK.out"
+	grep -qx 'hook-mkdir-rc=0' "$BUNDLE/rootfs/tmp/hook-$MARK.out"
+	grep -qx "$(printf 'Seccomp:\t0')" "$BUNDLE/rootfs/tmp/hook-$MARK.out"
+	[ -d "$BUNDLE/rootfs/tmp/hook-$MARK" ]
+	# the container process is under the filter, exactly as without the hook
+	assert_contains "$stdout" "ctr-mkdir-rc=1"
+	assert_contains "$stdout" "$(printf 'Seccomp:\t2')"
+	[ ! -e "$BUNDLE/rootfs/tmp/ctr-$MARK" ]
+	[ "$stdout" = "$without_hook" ]
+}
+
+@test "seccomp: startContainer hooks run before the filter, with noNewPrivileges" {
+	hook_before_filter true 0
+}
+
+@test "seccomp: startContainer hooks run before the filter, without noNewPrivileges" {
+	hook_before_filter false 0
+}
+
+@test "seccomp: startContainer hooks run before the filter, without noNewPrivileges, as uid 1000" {
+	# the user switch drops CAP_SYS_ADMIN: the filter still goes on before it, the hook still
+	# runs without it, as the process's user
+	cfg '.process.capabilities = {bounding: ["CAP_CHOWN"], effective: ["CAP_CHOWN"], permitted: ["CAP_CHOWN"]}'
+	hook_before_filter false 1000
+	grep -q "^Uid:[[:space:]]*1000" <<<"$stdout"
+	[ "$(stat -c %u "$BUNDLE/rootfs/tmp/hook-$MARK")" = 1000 ]
+}
+
+@test "seccomp: a failing startContainer hook without noNewPrivileges fails start, nothing left" {
+	cfg '.process.noNewPrivileges = false'
+	deny "$MKDIR"
+	cfg '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "exit 7"]}]'
+	set_args sh -c "touch /tmp/ran-$MARK; sleep 1000; : $MARK"
+	create_container
+	vrun start "$ID"
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "hooks.startContainer[0]: /bin/sh exited with status 7"
+	wait_for_status "$ID" stopped
+	[ ! -e "$BUNDLE/rootfs/tmp/ran-$MARK" ]
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+
+@test "seccomp: the startContainer hook runner dies with a created container that is killed" {
+	cfg '.process.noNewPrivileges = false'
+	deny "$MKDIR"
+	cfg '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "true"]}]'
+	del_ns pid
+	create_container
+	local pid runner
+	pid=$(ctr_pid)
+	runner=$(tr -d " " <"/proc/$pid/task/$pid/children") # one child: the runner
+	[ -n "$runner" ]
+	grep -q "^Seccomp:[[:space:]]*0" "/proc/$runner/status"
+	grep -q "^Seccomp:[[:space:]]*2" "/proc/$pid/status"
+	vrun kill "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+	local i
+	for ((i = 0; i < 100; i++)); do
+		process_running "$runner" || break
+		sleep 0.05
+	done
+	if process_running "$runner"; then
+		echo "the hook runner $runner outlived its init" >&2
+		return 1
+	fi
+	vrun delete "$ID"
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+# ---------------------------------------------------------------------------
 # errors: create fails, naming the field
 
 @test "seccomp: an unknown action fails create naming the field" {

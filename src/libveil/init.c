@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -152,11 +154,114 @@ static int run_create_hooks(init_ctx *c, veil_error *err)
 
 /* After `veil start` opened exec.fifo, before the user process: the container's namespaces,
  * root and identity, status "created" (the user program has not run yet); in process.cwd,
- * where the init already is. */
-static int run_start_container_hooks(init_ctx *c, const char *home, veil_error *err)
+ * where the init already is.  Never under the container's seccomp filter: a profile is for the
+ * user program, and a hook denied what it does would fail or, worse, half-work. */
+static int run_start_container_hooks_here(init_ctx *c, const char *home, veil_error *err)
 {
   return run_init_hooks(c, HOOKS(c->cfg->hooks, start_container), "startContainer", "created", NULL,
                         home, err);
+}
+
+/* The runner's answer: one byte, START_HOOKS_OK or START_HOOKS_FAILED followed by the error.
+ * Nothing at all means it died: no answer is never taken for success. */
+enum { START_HOOKS_OK = 'o', START_HOOKS_FAILED = 'f' };
+
+/* The hook runner: a copy of the init from before the filter.  It becomes the process's user
+ * exactly as the init does (same calls, same config), so the hooks run with the identity and
+ * capabilities they would get from the init, only without the filter. */
+__attribute__((noreturn)) static void start_hooks_runner(init_ctx *c, pid_t init, int fd)
+{
+  veil_error err = VEIL_ERROR_INIT;
+  cleanup_free char *home = NULL;
+  char go;
+
+  /* dies with the init (a created container that is killed or deleted, start never coming) */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != init)
+    _exit(1);
+  close(c->sync_fd);
+  close(c->fifo_fd);
+  if (c->fd_dir >= 0)
+    close(c->fd_dir);
+  if (c->seccomp_sock >= 0)
+    close(c->seccomp_sock);
+  /* a failure here is the init's too (same calls), but answered all the same: the init must
+   * not meet a closed socket */
+  int r = process_become_user_in_cwd(c->cfg->process, &err);
+  if (r == 0)
+    home = process_home_env(c->cfg->process);
+  if (read(fd, &go, 1) != 1)
+    _exit(1);
+  if (r == 0)
+    r = run_start_container_hooks_here(c, home, &err);
+  go = r == 0 ? START_HOOKS_OK : START_HOOKS_FAILED;
+  if (veil_write_all(fd, &go, 1) == 0 && r < 0)
+    veil_write_all(fd, err.msg, strlen(err.msg));
+  _exit(r == 0 ? 0 : 1);
+}
+
+/* Without noNewPrivileges the filter goes on before the user switch (it needs CAP_SYS_ADMIN
+ * then), long before `veil start`.  Keeping CAP_SYS_ADMIN through the switch to load it late
+ * would mean a capset under the filter, which the profile may deny; so the startContainer hooks
+ * get a runner forked before the filter, which waits for start.  Only when there is something
+ * to run and a filter to avoid: otherwise the container has no extra process while created. */
+static int start_hooks_runner_fork(init_ctx *c, veil_error *err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  pid_t init = getpid();
+  int sv[2];
+
+  if (!c->seccomp_filter || c->cfg->process->no_new_privileges || !h || !h->start_container_len)
+    return 0;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return veil_fail(err, errno, "hooks.startContainer: socketpair");
+  c->start_hooks_runner = fork();
+  if (c->start_hooks_runner < 0) {
+    close(sv[0]);
+    close(sv[1]);
+    return veil_fail(err, errno, "hooks.startContainer: fork the hook runner");
+  }
+  if (c->start_hooks_runner == 0) {
+    close(sv[0]);
+    start_hooks_runner(c, init, sv[1]);
+  }
+  close(sv[1]);
+  c->start_hooks_fd = sv[0];
+  return 0;
+}
+
+/* Under the filter already: sendto, read, close and wait4. */
+static int start_hooks_runner_wait(init_ctx *c, veil_error *err)
+{
+  cleanup_free char *answer = NULL;
+  char go = 'g';
+  size_t len = 0;
+  int r;
+
+  /* a send, not a write: a runner gone must be an error, not a SIGPIPE that kills the init
+   * silently (`veil start` takes the EOF of exec.fifo for success) */
+  if (send(c->start_hooks_fd, &go, 1, MSG_NOSIGNAL) != 1)
+    r = veil_fail(err, errno, "hooks.startContainer: start the hook runner");
+  else
+    r = veil_read_fd(c->start_hooks_fd, "the hook runner's answer", 64 * 1024, &answer, &len, err);
+  close(c->start_hooks_fd);
+  c->start_hooks_fd = -1;
+  /* reaped here, or the user program would inherit a child it never made */
+  while (waitpid(c->start_hooks_runner, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (r < 0)
+    return -1;
+  if (len > 0 && answer[0] == START_HOOKS_OK)
+    return 0;
+  if (len > 1 && answer[0] == START_HOOKS_FAILED)
+    return veil_fail(err, 0, "%s", answer + 1);
+  return veil_fail(err, 0, "hooks.startContainer: the hook runner died");
+}
+
+static int run_start_container_hooks(init_ctx *c, const char *home, veil_error *err)
+{
+  if (c->start_hooks_runner > 0)
+    return start_hooks_runner_wait(c, err);
+  return run_start_container_hooks_here(c, home, err);
 }
 
 /* linux.seccomp.  The kernel installs a filter for a process that has no_new_privs or
@@ -370,8 +475,9 @@ void container_init(init_ctx *c)
    * CAP_SYS_NICE, IOPRIO_CLASS_RT CAP_SYS_ADMIN); both survive setuid and execve, as does the
    * memory policy, set before the first seccomp filter could forbid set_mempolicy */
   if (sched_set_scheduler(p, &err) < 0 || sched_set_io_priority(p, &err) < 0 ||
-      mempolicy_apply(c->cfg->linux, &err) < 0 || init_seccomp(c, false, &err) < 0 ||
-      process_become_user_in_cwd(p, &err) < 0 || process_find_executable(p, &exe, &err) < 0)
+      mempolicy_apply(c->cfg->linux, &err) < 0 || start_hooks_runner_fork(c, &err) < 0 ||
+      init_seccomp(c, false, &err) < 0 || process_become_user_in_cwd(p, &err) < 0 ||
+      process_find_executable(p, &exe, &err) < 0)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);

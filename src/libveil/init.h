@@ -31,6 +31,10 @@ typedef struct init_ctx {
   /* without a mount namespace (no procfs in the container): the host's /proc/self/fd of the
    * init, to reopen exec.fifo through; else -1 (set by the init) */
   int fd_dir;
+  /* set by the init: the process that runs the startContainer hooks without the seccomp filter
+   * (0: none, the init runs them) and the init's end of the socket to it */
+  pid_t start_hooks_runner;
+  int start_hooks_fd;
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as
