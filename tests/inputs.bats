@@ -222,3 +222,19 @@ idmap_ok() {
 	[ "$stdout" = $'hi\nhi' ]
 	assert_no_leftovers
 }
+
+# No command waits without a bound on another one (issue 10): a lock held elsewhere (here by
+# flock(1), standing in for a stuck veil) ends the wait with a clear error.
+@test "inputs: a command waits for a container's lock only so long, then says it is busy" {
+	start_container
+	flock -x "$ROOT/$ID" sleep 30 &
+	local holder=$!
+	sleep 0.3
+	VEIL_LOCK_TIMEOUT=2 vrun delete --force "$ID"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null || true
+	[ "$status" -eq 1 ]
+	assert_contains "$stderr" "container \"$ID\" is busy: another veil command has held it for 2 s"
+	vrun delete --force "$ID"
+	[ "$status" -eq 0 ]
+}

@@ -8,7 +8,9 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -64,11 +66,35 @@ int state_root_open(const char *root, bool create, veil_error *err)
   return fd;
 }
 
+/* How long a command waits for another one's lock on a container: long enough for any create,
+ * hooks included, to finish; bounded, so that no command waits for ever on one that is stuck
+ * (on a frozen process, say).  VEIL_LOCK_TIMEOUT (seconds) changes it. */
+static long lock_wait_ms(void)
+{
+  const char *s = getenv("VEIL_LOCK_TIMEOUT");
+  int v;
+
+  return s && veil_parse_int(s, &v) == 0 && v >= 0 ? (long)v * 1000 : 60000;
+}
+
 static int lock_dir(int fd, bool exclusive, const char *id, veil_error *err)
 {
-  while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-    if (errno != EINTR)
+  struct timespec step = {0, 1000000};
+  long waited_ms = 0, limit_ms = lock_wait_ms();
+
+  while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+    if (errno == EINTR)
+      continue;
+    if (errno != EWOULDBLOCK)
       return veil_fail(err, errno, "lock container \"%s\"", id);
+    if (waited_ms >= limit_ms)
+      return veil_fail(err, 0,
+                       "container \"%s\" is busy: another veil command has held it for %ld s", id,
+                       limit_ms / 1000);
+    nanosleep(&step, NULL);
+    waited_ms += step.tv_nsec / 1000000;
+    if (step.tv_nsec < 50000000)
+      step.tv_nsec *= 2;
   }
   return 0;
 }
