@@ -44,7 +44,11 @@ EXTRA_DIST += \
 	tests/clients/docker-userns.bats \
 	tests/clients/dockerd.bash \
 	tests/clients/containerd.bats \
-	tests/clients/podman.bats
+	tests/clients/podman.bats \
+	tests/vm/run \
+	tests/vm/build-image \
+	tests/vm/guest-run \
+	tests/vm/v2.bats
 
 if HAVE_BATS
 check-local: veil$(EXEEXT)

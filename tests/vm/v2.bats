@@ -144,3 +144,52 @@ assert_file() {
 	[ ! -e "$CG" ]
 	[ ! -e "$ROOT/$ID" ]
 }
+
+@test "v2: exec joins the container's cgroup" {
+	start_container
+	vrun exec "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	# inside the cgroup namespace: the container's own cgroup is its root
+	[ "$stdout" = "0::/" ]
+}
+
+@test "v2: kill --all signals every process of the cgroup" {
+	set_args sh -c 'sleep 1000 & sleep 1000 & wait'
+	start_container
+	for i in $(seq 50); do
+		[ "$(wc -l <"$CG/cgroup.procs")" -ge 3 ] && break
+		sleep 0.1
+	done
+	[ "$(wc -l <"$CG/cgroup.procs")" -eq 3 ]
+	vrun kill --all "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+	for i in $(seq 50); do
+		[ -s "$CG/cgroup.procs" ] || break
+		sleep 0.1
+	done
+	[ ! -s "$CG/cgroup.procs" ]
+}
+
+@test "v2: the device program denies a device the config does not allow" {
+	cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+	   | .process.capabilities.permitted += ["CAP_MKNOD"]'
+	# /dev/null is allowed (runtime-spec's default devices); /dev/mem (1:1) is not
+	set_args sh -c 'head -c 1 /dev/null && echo null-ok; mknod /tmp/mem c 1 1 && head -c 1 /tmp/mem'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	assert_contains "$stdout" null-ok
+	assert_contains "$stderr" "Operation not permitted"
+}
+
+@test "v2: a container over memory.max is OOM-killed and memory.events counts it" {
+	cfg '.linux.resources = {memory: {limit: 16777216, swap: 16777216}}'
+	# tail keeps the whole of a file without newlines in memory
+	set_args tail /dev/zero
+	# it may be killed before "running" could be seen
+	create_container
+	vrun start "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped 60
+	grep -E '^oom_kill [1-9]' "$CG/memory.events"
+}
