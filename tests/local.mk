@@ -56,7 +56,11 @@ EXTRA_DIST += \
 	tests/diff/compare.py \
 	tests/diff/allowed.tsv \
 	tests/diff/base-docker.json \
-	tests/diff/record-docker-config
+	tests/diff/record-docker-config \
+	tests/vm/run \
+	tests/vm/build-image \
+	tests/vm/guest-run \
+	tests/vm/v2.bats
 
 # libFuzzer targets, their seed corpora and dictionaries: tests/fuzz/run-fuzz builds and runs
 # them (clang; not part of make check), see tests/fuzz/README.md

@@ -26,6 +26,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/init.h src/libveil/init.c \
 	src/libveil/cgroup.h src/libveil/cgroup-internal.h src/libveil/cgroup.c \
 	src/libveil/cgroup-v1.c src/libveil/cgroup-v2.c \
+	src/libveil/cgroup-systemd.h src/libveil/cgroup-systemd.c \
 	src/libveil/cgroup-resources.h src/libveil/cgroup-resources.c src/libveil/cgroup-apply.c \
 	src/libveil/cgroup-devices-bpf.c src/libveil/cgroup-stats.h src/libveil/cgroup-stats.c \
 	src/libveil/container-resources.h src/libveil/container-resources.c \

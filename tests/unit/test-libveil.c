@@ -1,6 +1,7 @@
 /* Unit tests of libveil's pure code: id validation, the mount option table, number parsing,
  * error composition, JSON escaping and the lists behind `veil features`.  Prints "ok N - name"
  * lines and "N passed, M failed". */
+#include "cgroup-systemd.h"
 #include "config.h"
 #include "check.h"
 #include "config-load.h"
@@ -300,6 +301,71 @@ static void test_features(void)
   veil_error_clear(&err);
 }
 
+/* --systemd-cgroup's cgroupsPath -> "slice|unit|path", or "error: MESSAGE" */
+static bool unit_is(const char *cgpath, bool rootless, const char *want)
+{
+  veil_error err = VEIL_ERROR_INIT;
+  cgroup_systemd_unit u;
+  char got[512];
+  bool ok;
+
+  if (cgroup_systemd_unit_parse(cgpath, "ID", rootless, &u, &err) < 0)
+    snprintf(got, sizeof(got), "error: %s", err.msg);
+  else
+    snprintf(got, sizeof(got), "%s|%s|%s", u.slice, u.unit, u.path);
+  ok = !strcmp(got, want);
+  if (!ok)
+    printf("# cgroupsPath \"%s\": got \"%s\", wanted \"%s\"\n", cgpath ? cgpath : "(null)", got,
+           want);
+  cgroup_systemd_unit_clear(&u);
+  veil_error_clear(&err);
+  return ok;
+}
+
+static void test_systemd_unit(void)
+{
+  CHECK("systemd: slice:prefix:name",
+        unit_is("system.slice:docker:abc", false,
+                "system.slice|docker-abc.scope|/system.slice/docker-abc.scope"));
+  CHECK("systemd: empty path is :veil:ID",
+        unit_is(NULL, false, "system.slice|veil-ID.scope|/system.slice/veil-ID.scope"));
+  CHECK("systemd: empty slice, rootless on v2",
+        unit_is(":p:n", true, "user.slice|p-n.scope|/user.slice/p-n.scope"));
+  CHECK("systemd: dashes nest slices",
+        unit_is("kubepods-besteffort-pod1.slice:cri-containerd:c1", false,
+                "kubepods-besteffort-pod1.slice|cri-containerd-c1.scope|/kubepods.slice/"
+                "kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+                "cri-containerd-c1.scope"));
+  CHECK("systemd: - is the root slice", unit_is("-:p:n", false, "-.slice|p-n.scope|/p-n.scope"));
+  CHECK("systemd: a .slice name is the unit, placed by its own name",
+        unit_is("system.slice:ignored:a-b.slice", false,
+                "system.slice|a-b.slice|/a.slice/a-b.slice"));
+  CHECK("systemd: two parts refused",
+        unit_is("/veil/x", false,
+                "error: linux.cgroupsPath: \"/veil/x\": with --systemd-cgroup the form is "
+                "\"slice:prefix:name\""));
+  CHECK("systemd: four parts refused",
+        unit_is("a.slice:b:c:d", false,
+                "error: linux.cgroupsPath: \"a.slice:b:c:d\": with --systemd-cgroup the form is "
+                "\"slice:prefix:name\""));
+  CHECK("systemd: empty name refused",
+        unit_is("system.slice:p:", false,
+                "error: linux.cgroupsPath: \"system.slice:p:\": the name part is empty"));
+  CHECK(
+      "systemd: slash in slice refused",
+      unit_is("user.slice/u-1.slice:p:n", false,
+              "error: linux.cgroupsPath: \"user.slice/u-1.slice:p:n\": \"user.slice/u-1.slice\" is "
+              "not a slice name (NAME.slice, no '/')"));
+  CHECK("systemd: doubled dash refused",
+        unit_is("a--b.slice:p:n", false,
+                "error: linux.cgroupsPath: \"a--b.slice:p:n\": \"a--b.slice\" is not a valid "
+                "slice name"));
+  CHECK("systemd: bad character in the unit refused",
+        unit_is("system.slice:p:a b", false,
+                "error: linux.cgroupsPath: \"system.slice:p:a b\": unit name \"p-a b.scope\" has a "
+                "character systemd does not allow"));
+}
+
 int main(void)
 {
   test_ids();
@@ -314,6 +380,7 @@ int main(void)
   test_json_escape();
   test_namespaces();
   test_features();
+  test_systemd_unit();
   printf("%d passed, %d failed\n", n_pass, n_fail);
   return n_fail ? 1 : 0;
 }
