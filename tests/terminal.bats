@@ -131,3 +131,35 @@ wait_receiver() {
 	[ "$rc" -eq 3 ]
 	assert_no_leftovers
 }
+
+# Issue 11 reported a stray NUL (^@) after a foreground run with a terminal. It comes from
+# script(1): at the end of its stdin it writes the terminal's EOF character, echoed as ^@
+# once the runtime has put the terminal back (runc shows it too, earlier).  On a plain pty
+# only the container's bytes may arrive, for veil as for runc.
+@test "terminal: a foreground run on a pty prints exactly the container's bytes, as runc" {
+	command -v runc >/dev/null || skip "runc is not installed (apt-get install runc)"
+	cfg '.process.terminal = true | .process.args = ["echo", "hello"]'
+	local pty='import os, pty, sys, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    r, _, _ = select.select([fd], [], [], 10)
+    if not r:
+        break
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+os.waitpid(pid, 0)
+sys.stdout.write(repr(out))'
+	mkdir -p "$BATS_TEST_TMPDIR/runc-root"
+	run python3 -c "$pty" runc --root "$BATS_TEST_TMPDIR/runc-root" run --bundle "$BUNDLE" "runc-$ID"
+	[ "$output" = "b'hello\\r\\n'" ]
+	run python3 -c "$pty" "$VEIL" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+	[ "$output" = "b'hello\\r\\n'" ]
+}
