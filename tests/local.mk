@@ -4,6 +4,15 @@
 
 EXTRA_DIST += \
 	tests/helpers.bash \
+	tests/cli-compat.bats \
+	tests/compat-mounts.bats \
+	tests/schema-validate \
+	tests/data/schema/LICENSE \
+	tests/data/schema/README.md \
+	tests/data/schema/config-linux.json \
+	tests/data/schema/config-schema.json \
+	tests/data/schema/defs-linux.json \
+	tests/data/schema/defs.json \
 	tests/cli.bats \
 	tests/lifecycle.bats \
 	tests/namespaces.bats \
