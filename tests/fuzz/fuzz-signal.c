@@ -1,4 +1,4 @@
-/* libFuzzer target: the SIGNAL of `veil kill ID SIGNAL` ("TERM", "SIGKILL", "9", "0", "RTMIN+3"). */
+/* libFuzzer target: the SIGNAL of `veil kill ID SIGNAL` ("TERM", "9", "0", "RTMIN+3"). */
 #include "config.h"
 #include "cli-parse.h"
 #include "fuzz.h"
