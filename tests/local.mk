@@ -50,6 +50,7 @@ EXTRA_DIST += \
 	tests/bench/run-bench \
 	tests/bench/README.md \
 	tests/features.bats \
+	tests/packaging.bats \
 	tests/inputs.bats \
 	tests/clients/run \
 	tests/clients/common.bash \
@@ -92,9 +93,17 @@ EXTRA_DIST += \
 	tests/fuzz/corpus \
 	tests/fuzz/dict
 
+# --enable-smoke-check (make distcheck): only these; otherwise every tests/*.bats
+
+if SMOKE_CHECK
+BATS_RUN = $(srcdir)/tests/cli.bats $(srcdir)/tests/lifecycle.bats $(srcdir)/tests/packaging.bats
+else
+BATS_RUN =
+endif
+
 if HAVE_BATS
-check-local: veil$(EXEEXT)
-	VEIL=$(abs_top_builddir)/veil$(EXEEXT) bash $(srcdir)/tests/run-bats
+check-local: veil$(EXEEXT) $(man_MANS)
+	VEIL=$(abs_top_builddir)/veil$(EXEEXT) bash $(srcdir)/tests/run-bats $(BATS_RUN)
 else
 check-local:
 	@echo "tests/local.mk: bats not found at configure time (apt-get install bats);" >&2
