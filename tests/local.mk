@@ -101,6 +101,9 @@ else
 BATS_RUN =
 endif
 
+# run-bats writes its log to the current directory: the build directory
+CLEANFILES += run-bats.log
+
 if HAVE_BATS
 check-local: veil$(EXEEXT) $(man_MANS)
 	VEIL=$(abs_top_builddir)/veil$(EXEEXT) bash $(srcdir)/tests/run-bats $(BATS_RUN)
