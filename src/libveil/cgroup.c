@@ -6,6 +6,7 @@
  * one like name=systemd) and at most one cgroup2.  cgroup-v1.c and cgroup-v2.c do what differs. */
 #include "config.h"
 #include "cgroup-internal.h"
+#include "state.h"
 #include "log.h"
 #include "util.h"
 
@@ -823,20 +824,6 @@ void cgroup_remove_unused(cgroup_handle *h)
 #define FLAG_LAYOUT  "cgroup-layout="
 #define FLAG_CREATED "cgroup-created="
 
-static int flag_add(veil_state_file *s, char *flag)
-{
-  char **nf = flag ? realloc(s->flags, (s->flags_len + 2) * sizeof(char *)) : NULL;
-
-  if (!nf) {
-    free(flag);
-    return -1;
-  }
-  s->flags = nf;
-  nf[s->flags_len++] = flag;
-  nf[s->flags_len] = NULL;
-  return 0;
-}
-
 /* What s says of a cgroup goes: create writes the plan first, then what it made. */
 static void state_drop_cgroup(veil_state_file *s)
 {
@@ -859,7 +846,7 @@ int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err)
   state_drop_cgroup(s);
   if (!h)
     return 0;
-  if (flag_add(s, veil_strdup_printf(FLAG_LAYOUT "%s", layout_name(h->layout))) < 0)
+  if (state_flag_add(s, veil_strdup_printf(FLAG_LAYOUT "%s", layout_name(h->layout))) < 0)
     return veil_fail(err, ENOMEM, "cgroups");
   for (size_t i = 0; i < h->n; i++) {
     const cg_dir *d = &h->dirs[i];
@@ -872,7 +859,7 @@ int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err)
       c += l + (c[l] == ',');
     }
     if (d->created > 0 &&
-        flag_add(s, veil_strdup_printf(FLAG_CREATED "%d:%s", d->created, d->path)) < 0)
+        state_flag_add(s, veil_strdup_printf(FLAG_CREATED "%d:%s", d->created, d->path)) < 0)
       return veil_fail(err, ENOMEM, "cgroups");
   }
   return 0;

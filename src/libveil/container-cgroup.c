@@ -8,8 +8,8 @@
 #include <errno.h>
 
 /* The container locked (exclusive for a change), its state and its cgroup. */
-static int open_with_cgroup(const char *root, const char *id, bool exclusive, veil_state_file **s,
-                            cgroup_handle **cg, veil_error *err)
+int container_open_with_cgroup(const char *root, const char *id, bool exclusive,
+                               veil_state_file **s, cgroup_handle **cg, veil_error *err)
 {
   cleanup_close int rootfd = -1;
   int dirfd;
@@ -35,7 +35,7 @@ static int pause_or_resume(const char *root, const char *id, bool pause, veil_er
 {
   veil_state_file *s = NULL;
   cgroup_handle *cg = NULL;
-  cleanup_close int dirfd = open_with_cgroup(root, id, true, &s, &cg, err);
+  cleanup_close int dirfd = container_open_with_cgroup(root, id, true, &s, &cg, err);
   int rc = -1;
 
   if (dirfd < 0)
@@ -73,7 +73,7 @@ int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *
 {
   veil_state_file *s = NULL;
   cgroup_handle *cg = NULL;
-  cleanup_close int dirfd = open_with_cgroup(root, id, false, &s, &cg, err);
+  cleanup_close int dirfd = container_open_with_cgroup(root, id, false, &s, &cg, err);
   int rc = -1;
 
   *pids = NULL;

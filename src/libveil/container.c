@@ -18,6 +18,7 @@
 #include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
+#include "validate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,134 +58,6 @@ static void created_release(created *c)
   veil_state_file_free(c->state);
   c->dirfd = c->rootfd = c->pty_master = -1;
   c->state = NULL;
-}
-
-static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, veil_error *err)
-{
-  cleanup_free char *joined = NULL;
-  char real[PATH_MAX];
-  struct stat st;
-
-  if (!cfg->root || !cfg->root->path || !*cfg->root->path)
-    return veil_fail(err, 0, "config.json: root.path: required field missing");
-  if (cfg->root->path[0] == '/')
-    joined = strdup(cfg->root->path);
-  else
-    joined = veil_strdup_printf("%s/%s", bundle, cfg->root->path);
-  if (!joined)
-    return veil_fail(err, ENOMEM, "root.path");
-  if (!realpath(joined, real))
-    return veil_fail(err, errno, "root.path: %s", joined);
-  if (stat(real, &st) < 0)
-    return veil_fail(err, errno, "root.path: %s", real);
-  if (!S_ISDIR(st.st_mode))
-    return veil_fail(err, ENOTDIR, "root.path: %s", real);
-  if (!strcmp(real, "/"))
-    return veil_fail(err, 0, "root.path: the host's / cannot be a container's rootfs");
-  *out = strdup(real);
-  return *out ? 0 : veil_fail(err, ENOMEM, "root.path");
-}
-
-/* The container's rootfs and mounts are made in a joined mount namespace and stay there: in
- * the runtime's own (the host's) they would be left on the host. */
-static int refuse_own_mount_ns(const ns_plan *ns, veil_error *err)
-{
-  struct stat mine, theirs;
-
-  for (size_t i = 0; i < ns->n_join; i++) {
-    if (ns->join[i].flag != CLONE_NEWNS)
-      continue;
-    if (stat("/proc/self/ns/mnt", &mine) < 0 || fstat(ns->join[i].fd, &theirs) < 0)
-      return veil_fail(err, errno, "linux.namespaces: mount: compare %s", ns->join[i].path);
-    if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
-      return veil_fail(err, 0,
-                       "config.json: linux.namespaces: mount: %s is the runtime's own mount "
-                       "namespace: the container's mounts would be left on the host",
-                       ns->join[i].path);
-  }
-  return 0;
-}
-
-/* Without a mount namespace the container is in the runtime's (the host's) and is only
- * chrooted into its rootfs.  What would have to be mounted there is refused: runc mounts it on
- * the host and leaves it there after delete. */
-static int validate_host_mount_ns(const oci_config *cfg, const ns_plan *ns, veil_error *err)
-{
-  const oci_linux *l = cfg->linux;
-  const char *why = "needs a mount namespace (linux.namespaces has no \"mount\"): without one it "
-                    "would be mounted on the host and left there";
-
-  if (cfg->mounts_len > 0)
-    return veil_fail(err, 0, "config.json: mounts[0]: mounting \"%s\" %s",
-                     cfg->mounts[0].destination ? cfg->mounts[0].destination : "", why);
-  if (l && l->masked_paths_len > 0)
-    return veil_fail(err, 0, "config.json: linux.maskedPaths: %s", why);
-  if (l && l->readonly_paths_len > 0)
-    return veil_fail(err, 0, "config.json: linux.readonlyPaths: %s", why);
-  if (cfg->root && cfg->root->readonly)
-    return veil_fail(err, 0, "config.json: root.readonly: %s", why);
-  if (l && l->rootfs_propagation && *l->rootfs_propagation)
-    return veil_fail(err, 0, "config.json: linux.rootfsPropagation: %s", why);
-  if (l && l->sysctl.len > 0)
-    return veil_fail(err, 0,
-                     "config.json: linux.sysctl: needs a mount namespace (linux.namespaces has "
-                     "no \"mount\"): it is written through the container's own /proc");
-  if (ns_plan_new(ns, CLONE_NEWUSER) || ns_plan_joins(ns, CLONE_NEWUSER))
-    return veil_fail(err, 0,
-                     "config.json: linux.namespaces: a user namespace needs a mount namespace "
-                     "too: its device nodes are bind mounts");
-  return 0;
-}
-
-/* What can be refused before anything exists: the error names the field. */
-static int validate_config(const oci_config *cfg, const ns_plan *ns, const veil_create_opts *o,
-                           veil_error *err)
-{
-  const oci_process *p = cfg->process;
-
-  if (config_check_top_level(cfg, err) < 0)
-    return -1;
-  if (!p)
-    return veil_fail(err, 0, "config.json: process: required to create a container");
-  if (!p->args || p->args_len == 0 || !p->args[0] || !*p->args[0])
-    return veil_fail(err, 0, "config.json: process.args: must name a program to run");
-  if (!p->cwd || p->cwd[0] != '/')
-    return veil_fail(err, 0, "config.json: process.cwd: \"%s\" is not an absolute path",
-                     p->cwd ? p->cwd : "");
-  if (!ns_plan_new(ns, CLONE_NEWNS) && !ns_plan_joins(ns, CLONE_NEWNS) &&
-      validate_host_mount_ns(cfg, ns, err) < 0)
-    return -1;
-  if (refuse_own_mount_ns(ns, err) < 0)
-    return -1;
-  /* as runc: a uts namespace of the container's own, new or joined, takes the names */
-  bool uts = ns_plan_new(ns, CLONE_NEWUTS) || ns_plan_joins(ns, CLONE_NEWUTS);
-  if (cfg->hostname && *cfg->hostname && !uts)
-    return veil_fail(err, 0, "config.json: hostname: setting it needs a uts namespace");
-  if (cfg->domainname && *cfg->domainname && !uts)
-    return veil_fail(err, 0, "config.json: domainname: setting it needs a uts namespace");
-  if (sysctl_validate(cfg->linux, ns, err) < 0)
-    return veil_error_prefix(err, "config.json");
-  if (p->terminal && !o->console_socket && !o->relay_terminal)
-    return veil_fail(err, 0,
-                     "config.json: process.terminal: a terminal needs --console-socket "
-                     "(or set process.terminal to false)");
-  if (cfg->linux && cfg->linux->intel_rdt)
-    return veil_fail(err, 0,
-                     "config.json: linux.intelRdt: Intel RDT (resctrl) is not supported "
-                     "by veil");
-  if (process_validate(p, err) < 0)
-    return veil_error_prefix(err, "config.json");
-  if (mempolicy_validate(cfg->linux, err) < 0)
-    return veil_error_prefix(err, "config.json");
-  /* The fds to pass must be the caller's.  Those veil opened itself carry FD_CLOEXEC: one of
-   * them (the --log file) at a number the caller left free must not leak into the container. */
-  for (int fd = 3; fd < 3 + o->listen_fds + o->preserve_fds; fd++) {
-    int fl = fcntl(fd, F_GETFD);
-    if (fl < 0 || (fl & FD_CLOEXEC))
-      return veil_fail(err, 0, "%s: fd %d is not open",
-                       fd < 3 + o->listen_fds ? "LISTEN_FDS" : "--preserve-fds", fd);
-  }
-  return 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid, veil_error *err)
@@ -347,19 +220,14 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (!bundle)
     return veil_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  if (config_load(bundle, &cfg, err) < 0)
+  /* the checks `veil check` runs, stopping at the first problem */
+  validated vd = {.ns = &ictx.ns};
+  if (validate_for_create(bundle, o, &vd, err) < 0)
     return -1;
-  if (resolve_rootfs(bundle, cfg, &rootfs, err) < 0)
-    goto out;
-  if (ns_plan_build(cfg, &ictx.ns, err) < 0) {
-    veil_error_prefix(err, "config.json");
-    goto out;
-  }
-  if (validate_config(cfg, &ictx.ns, o, err) < 0 || hooks_validate(cfg->hooks, err) < 0)
-    goto out;
-  if (seccomp_prepare(cfg->linux ? cfg->linux->seccomp : NULL, &seccomp_filter, &seccomp_sock,
-                      err) < 0)
-    goto out;
+  cfg = vd.cfg;
+  rootfs = vd.rootfs;
+  seccomp_filter = vd.seccomp_filter;
+  seccomp_sock = vd.seccomp_sock;
   if (o->console_socket && (console_fd = terminal_connect_socket(o->console_socket, err)) < 0)
     goto out;
   if (o->pidfd_socket && (pidfd_sock = pidfd_socket_connect(o->pidfd_socket, err)) < 0)
@@ -412,6 +280,8 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     cgroup_remove_unused(steal_pointer(&cg));
     goto out;
   }
+  if (ns_plan_to_state(&ictx.ns, &cgst, err) < 0)
+    goto out;
   st.cgroup_paths = cgst.cgroup_paths;
   st.flags = cgst.flags;
   st.flags_len = cgst.flags_len;

@@ -39,6 +39,11 @@ int veil_container_delete(const char *root, const char *id, bool force, veil_err
 int veil_container_pause(const char *root, const char *id, veil_error *err);
 int veil_container_resume(const char *root, const char *id, veil_error *err);
 int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, veil_error *err);
+/* Inside the library: container ID locked (shared or exclusive), its state and its cgroup (NULL
+ * when it has none).  Returns the state dir fd. */
+typedef struct cgroup_handle cgroup_handle;
+int container_open_with_cgroup(const char *root, const char *id, bool exclusive,
+                               veil_state_file **s, cgroup_handle **cg, veil_error *err);
 /* The OCI state document of ID, pretty JSON, malloc'd. */
 int veil_container_state(const char *root, const char *id, char **json, veil_error *err);
 

@@ -285,30 +285,6 @@ void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const ho
   }
 }
 
-static int validate_phase(const oci_hook *h, size_t n, const char *phase, veil_error *err)
-{
-  for (size_t i = 0; i < n; i++) {
-    if (!h[i].path || h[i].path[0] != '/')
-      return veil_fail(err, 0, "config.json: hooks.%s[%zu].path: \"%s\" is not an absolute path",
-                       phase, i, h[i].path ? h[i].path : "");
-  }
-  return 0;
-}
-
-int hooks_validate(const oci_hooks *h, veil_error *err)
-{
-  if (!h)
-    return 0;
-  if (validate_phase(h->prestart, h->prestart_len, "prestart", err) < 0 ||
-      validate_phase(h->create_runtime, h->create_runtime_len, "createRuntime", err) < 0 ||
-      validate_phase(h->create_container, h->create_container_len, "createContainer", err) < 0 ||
-      validate_phase(h->start_container, h->start_container_len, "startContainer", err) < 0 ||
-      validate_phase(h->poststart, h->poststart_len, "poststart", err) < 0 ||
-      validate_phase(h->poststop, h->poststop_len, "poststop", err) < 0)
-    return -1;
-  return 0;
-}
-
 bool hooks_any(const oci_hooks *h)
 {
   return h && (h->prestart_len || h->create_runtime_len || h->create_container_len ||

@@ -58,9 +58,6 @@ int hooks_run_state(const oci_hook *hooks, size_t n, const char *phase, const ho
  * veil_warn. */
 void hooks_run_warn(const oci_hook *hooks, size_t n, const char *phase, const hook_state *s);
 
-/* Refuses what the spec forbids before anything exists: a path that is not absolute. */
-int hooks_validate(const oci_hooks *h, veil_error *err);
-
 /* `start` and `delete` run the poststart and poststop hooks but only have ROOT/ID: create copies
  * the config (regenerated from what it parsed, so later edits of the bundle's config.json do not
  * affect the container, as runtime.md requires) to ROOT/ID/config.json.  Only configs with hooks

@@ -33,6 +33,8 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/config-load.h src/libveil/config-load.c \
 	src/libveil/container.h src/libveil/container.c \
 	src/libveil/container-cgroup.c \
+	src/libveil/nsview.h src/libveil/nsview.c \
+	src/libveil/validate.h src/libveil/validate.c \
 	src/libveil/exec.h src/libveil/exec.c \
 	src/libveil/features-doc.h src/libveil/features-doc.c
 src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS)

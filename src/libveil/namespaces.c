@@ -1,5 +1,6 @@
 #include "config.h"
 #include "namespaces.h"
+#include "state.h"
 #include "util.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -89,6 +91,19 @@ bool ns_plan_separate(const ns_plan *p, int flag)
     return joined.st_ino != ours.st_ino || joined.st_dev != ours.st_dev;
   }
   return false;
+}
+
+int ns_plan_to_state(const ns_plan *p, veil_state_file *s, veil_error *err)
+{
+  for (size_t i = 0; i < NS_MAX; i++)
+    if (ns_plan_new(p, ns_table[i].flag) &&
+        state_flag_add(s, veil_strdup_printf("ns-new=%s", ns_table[i].proc)) < 0)
+      return veil_fail(err, ENOMEM, "namespaces");
+  for (size_t i = 0; i < p->n_join; i++)
+    if (state_flag_add(s, veil_strdup_printf("ns-joined=%s:%s", ns_by_flag(p->join[i].flag)->proc,
+                                             p->join[i].path)) < 0)
+      return veil_fail(err, ENOMEM, "namespaces");
+  return 0;
 }
 
 static int open_ns_path(const char *field, const ns_desc *d, const char *path, veil_error *err)

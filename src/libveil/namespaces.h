@@ -49,6 +49,10 @@ bool ns_plan_joins(const ns_plan *p, int flag);
  * by path that is not the runtime's own?  (A write there cannot reach the runtime's.) */
 bool ns_plan_separate(const ns_plan *p, int flag);
 
+/* Records in s->flags what the plan made of each type, for `veil ns`: "ns-new=TYPE" and
+ * "ns-joined=TYPE:PATH" (TYPE as in /proc/PID/ns).  What is not recorded was inherited. */
+int ns_plan_to_state(const ns_plan *p, veil_state_file *s, veil_error *err);
+
 /* The fast path: a single clone3 creates every new namespace (no paths, no time offsets).
  * The cgroup namespace is always made later, once the init sits in its cgroup. */
 bool ns_plan_single_clone(const ns_plan *p);

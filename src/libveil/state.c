@@ -285,3 +285,17 @@ veil_status state_status(int dirfd, const veil_state_file *s)
     return VEIL_STATUS_CREATED;
   return VEIL_STATUS_RUNNING;
 }
+
+int state_flag_add(veil_state_file *s, char *flag)
+{
+  char **nf = flag ? realloc(s->flags, (s->flags_len + 2) * sizeof(char *)) : NULL;
+
+  if (!nf) {
+    free(flag);
+    return -1;
+  }
+  s->flags = nf;
+  nf[s->flags_len++] = flag;
+  nf[s->flags_len] = NULL;
+  return 0;
+}

@@ -43,6 +43,9 @@ int state_read(int dirfd, veil_state_file **out, veil_error *err);
 int state_write_intent(int dirfd, const veil_state_file *s, veil_error *err);
 int state_read_intent(int dirfd, veil_state_file **out, veil_error *err);
 
+/* Appends a malloc'd marker to s->flags (taking it; NULL is ENOMEM).  0, or -1. */
+int state_flag_add(veil_state_file *s, char *flag);
+
 /* Start time of PID (field 22 of /proc/PID/stat), and whether it is a zombie; -1 if gone. */
 int proc_pid_start_time(pid_t pid, uint64_t *start_time, bool *zombie);
 /* True when the init recorded in the state is the same live process. */

@@ -57,32 +57,28 @@ static int sysctl_namespace(const char *key)
   return 0;
 }
 
-int sysctl_validate(const oci_linux *l, const ns_plan *ns, veil_error *err)
+int sysctl_validate_key(const char *key, const ns_plan *ns, veil_error *err)
 {
-  for (size_t i = 0; l && i < l->sysctl.len; i++) {
-    const char *key = l->sysctl.keys[i];
-    cleanup_free char *path = sysctl_path(key);
-    int flag;
+  cleanup_free char *path = sysctl_path(key);
+  int flag;
 
-    if (!path)
-      return veil_fail(err, 0, "linux.sysctl: invalid key \"%s\"", key);
-    if (!strcmp(key, "kernel.hostname"))
-      return veil_fail(err, 0, "linux.sysctl: \"%s\" cannot be set: the hostname field sets it",
-                       key);
-    flag = sysctl_namespace(key);
-    if (!flag)
-      return veil_fail(err, 0,
-                       "linux.sysctl: \"%s\" cannot be set: only the IPC keys, fs.mqueue.*, "
-                       "net.* and kernel.domainname are in namespaces of a container's own",
-                       key);
-    if (!ns_plan_separate(ns, flag))
-      return veil_fail(err, 0, "linux.sysctl: \"%s\" needs a new %s namespace (%s)", key,
-                       flag == CLONE_NEWIPC   ? "IPC"
-                       : flag == CLONE_NEWNET ? "network"
-                                              : "UTS",
-                       ns_plan_joins(ns, flag) ? "the one joined by path is the runtime's"
-                                               : "the container shares the runtime's");
-  }
+  if (!path)
+    return veil_fail(err, 0, "linux.sysctl: invalid key \"%s\"", key);
+  if (!strcmp(key, "kernel.hostname"))
+    return veil_fail(err, 0, "linux.sysctl: \"%s\" cannot be set: the hostname field sets it", key);
+  flag = sysctl_namespace(key);
+  if (!flag)
+    return veil_fail(err, 0,
+                     "linux.sysctl: \"%s\" cannot be set: only the IPC keys, fs.mqueue.*, "
+                     "net.* and kernel.domainname are in namespaces of a container's own",
+                     key);
+  if (!ns_plan_separate(ns, flag))
+    return veil_fail(err, 0, "linux.sysctl: \"%s\" needs a new %s namespace (%s)", key,
+                     flag == CLONE_NEWIPC   ? "IPC"
+                     : flag == CLONE_NEWNET ? "network"
+                                            : "UTS",
+                     ns_plan_joins(ns, flag) ? "the one joined by path is the runtime's"
+                                             : "the container shares the runtime's");
   return 0;
 }
 

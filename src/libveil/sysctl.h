@@ -9,7 +9,7 @@
 /* Before anything exists: every key well formed and in a namespace the container has apart
  * from the runtime's (IPC keys and fs.mqueue.*: IPC; net.*: network; kernel.domainname: UTS);
  * kernel.hostname (the hostname field's) and every other key refused, naming the key. */
-int sysctl_validate(const oci_linux *l, const ns_plan *ns, veil_error *err);
+int sysctl_validate_key(const char *key, const ns_plan *ns, veil_error *err);
 /* Writes every linux.sysctl key through the container's /proc/sys (after pivot_root, before the
  * read-only paths), verified to be a procfs. */
 int sysctl_apply(const oci_linux *l, veil_error *err);
