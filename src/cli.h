@@ -54,6 +54,8 @@ int cmd_ps(const veil_globals *g, int argc, char **argv);
 int cmd_update(const veil_globals *g, int argc, char **argv);
 int cmd_events(const veil_globals *g, int argc, char **argv);
 int cmd_features(const veil_globals *g, int argc, char **argv);
+int cmd_ns(const veil_globals *g, int argc, char **argv);
+int cmd_check(const veil_globals *g, int argc, char **argv);
 int cmd_unimplemented(const veil_globals *g, int argc, char **argv);
 
 /* create and run share their flags */

@@ -28,6 +28,8 @@ static const veil_command commands[] = {
     {"ps", "list a container's processes", cmd_ps, false},
     {"events", "print a container's resource usage and OOM events", cmd_events, false},
     {"features", "print what this veil supports (the OCI features document)", cmd_features, false},
+    {"ns", "show a container's namespaces beside the host's", cmd_ns, false},
+    {"check", "validate a bundle and print every problem", cmd_check, false},
     {"checkpoint", "checkpoint a container (not implemented yet)", cmd_unimplemented, false},
     {"restore", "restore a container (not implemented yet)", cmd_unimplemented, false},
     {"help", "show the commands, or one command's help", cmd_help, false},
