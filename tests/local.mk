@@ -24,6 +24,8 @@ EXTRA_DIST += \
 	tests/resources.bats \
 	tests/cgroups.bats \
 	tests/sysctl.bats \
+	tests/ns.bats \
+	tests/check.bats \
 	tests/mempolicy.bats \
 	tests/ids.bats \
 	tests/security.bats \
