@@ -99,7 +99,7 @@ static int print_json(const nsview *v)
   oci_json_key(w, "status");
   oci_json_string(w, v->status);
   oci_json_key(w, "hostReference");
-  oci_json_string(w, "/proc/1/ns");
+  oci_json_string(w, v->host_ref);
   oci_json_key(w, "namespaces");
   oci_json_array_open(w);
   for (size_t i = 0; i < NSVIEW_TYPES; i++)
@@ -125,7 +125,8 @@ static void print_inode(uint64_t ino)
 
 static void print_table(const nsview *v)
 {
-  printf("container %s, init pid %d, %s; the host is /proc/1/ns\n", v->id, (int)v->pid, v->status);
+  printf("container %s, init pid %d, %s; the host is %s\n", v->id, (int)v->pid, v->status,
+         v->host_ref);
   printf("%-6s %-11s %-6s %-11s %-11s %-22s %s\n", "TYPE", "INODE", "ORIGIN", "HOST-INODE",
          "OWNER-USER", "NSENTER-PATH", "PIDS");
   for (size_t i = 0; i < NSVIEW_TYPES; i++) {

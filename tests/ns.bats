@@ -45,6 +45,15 @@ json_field() {
 	[ "$(json_field user .origin)" = shared ]
 	[ "$(ns_of "$pid" user)" = "$(ns_of $$ user)" ]
 	[ "$(json_field user .uidMappings)" = null ]
+	# the host reference: PID 1's namespaces, or veil's own where PID 1's are hidden (a sandbox)
+	local href=/proc/1/ns
+	readlink /proc/1/ns/user >/dev/null 2>&1 || href=/proc/self/ns
+	[ "$(jq -r .hostReference <<<"$stdout")" = "$href" ]
+	ino=$(readlink "$href/user")
+	ino=${ino#*[}
+	[ "$(json_field user .hostInode)" = "${ino%]}" ]
+	[ "$(json_field user .host)" = true ]
+	[ "$(json_field net .host)" = false ]
 	# the owner of each is the user namespace it was made in: ours
 	ino=$(readlink /proc/$$/ns/user)
 	ino=${ino#*[}
@@ -59,7 +68,9 @@ json_field() {
 	[ "$status" -eq 0 ]
 	ino=$(readlink "/proc/$pid/ns/net")
 	ino=${ino#*[}
-	assert_contains "$stdout" "the host is /proc/1/ns"
+	local href=/proc/1/ns
+	readlink /proc/1/ns/net >/dev/null 2>&1 || href=/proc/self/ns
+	assert_contains "$stdout" "the host is $href"
 	printf '%s\n' "${lines[@]}" | grep -E "^net +${ino%]} +new .* /proc/$pid/ns/net +$pid\$"
 }
 

@@ -23,13 +23,21 @@ const char *nsview_origin_name(nsview_origin o)
   return o == NSVIEW_NEW ? "new" : o == NSVIEW_JOINED ? "joined" : "shared";
 }
 
-static uint64_t ns_inode(pid_t pid, const char *type)
+static uint64_t ns_inode_at(const char *dir, const char *type)
 {
   char path[64];
   struct stat st;
 
-  snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, type);
+  snprintf(path, sizeof(path), "%s/%s", dir, type);
   return stat(path, &st) < 0 ? 0 : (uint64_t)st.st_ino;
+}
+
+static uint64_t ns_inode(pid_t pid, const char *type)
+{
+  char dir[32];
+
+  snprintf(dir, sizeof(dir), "/proc/%d/ns", (int)pid);
+  return ns_inode_at(dir, type);
 }
 
 /* For a user namespace this is its parent; hidden (EPERM) when it is outside the caller's. */
@@ -137,12 +145,13 @@ static int fill(nsview *v, const veil_state_file *s, const pid_t *pids, size_t n
 {
   bool recorded = false;
 
+  v->host_ref = ns_inode_at("/proc/1/ns", "mnt") ? "/proc/1/ns" : "/proc/self/ns";
   for (size_t i = 0; i < NSVIEW_TYPES; i++) {
     nsview_ns *n = &v->ns[i];
     n->type = types[i];
     snprintf(n->proc_path, sizeof(n->proc_path), "/proc/%d/ns/%s", (int)v->pid, n->type);
     n->inode = ns_inode(v->pid, n->type);
-    n->host_inode = ns_inode(1, n->type);
+    n->host_inode = ns_inode_at(v->host_ref, n->type);
     n->owner_inode = n->inode ? owner_inode(n->proc_path) : 0;
     n->origin = origin_from_state(s, n, &recorded);
     if (members(n, pids, npids, err) < 0)

@@ -1,6 +1,8 @@
 /* veil — a container's namespaces as lsns shows them, beside the host's (`veil ns`).
  * "The host" is PID 1's namespaces (/proc/1/ns): the runtime may itself run in private ones
- * (a test under unshare -m), and what a reader compares with is the machine's. */
+ * (a test under unshare -m), and what a reader compares with is the machine's.  Where PID 1's
+ * are hidden (a sandbox's PID 1 refuses even root), the runtime's own (/proc/self/ns) stand in,
+ * and host_ref says which. */
 #ifndef VEIL_NSVIEW_H
 #define VEIL_NSVIEW_H
 
@@ -20,7 +22,7 @@ typedef enum {
 typedef struct nsview_ns {
   const char *type;     /* /proc/PID/ns name: "mnt", "net", ... */
   uint64_t inode;       /* 0: the kernel has no such type */
-  uint64_t host_inode;  /* PID 1's; 0 when it cannot be read */
+  uint64_t host_inode;  /* host_ref's; 0 when it cannot be read */
   uint64_t owner_inode; /* the owning user namespace (NS_GET_USERNS); 0 when hidden */
   nsview_origin origin;
   char *joined_path; /* NSVIEW_JOINED: the config's path */
@@ -39,6 +41,7 @@ typedef struct nsview {
   char *id;
   pid_t pid;
   const char *status;
+  const char *host_ref;       /* "/proc/1/ns" or "/proc/self/ns" */
   nsview_ns ns[NSVIEW_TYPES]; /* mnt uts ipc pid net user cgroup time */
   /* set when the user namespace is not the host's */
   nsview_idmap *uid_map, *gid_map;
