@@ -75,6 +75,21 @@ expect_problem() {
 	[ "$status" -eq 0 ]
 }
 
+@test "check: a missing bind source is a problem, a warning when a hook may make it" {
+	cfg '.mounts += [{destination: "/data", type: "bind", source: $s, options: ["rbind"]}]' \
+		--arg s "$BATS_TEST_TMPDIR/no-such-dir"
+	expect_problem "mounts[7].source: $BATS_TEST_TMPDIR/no-such-dir: No such file or directory"
+	rmdir "$ROOT" # create's state root, empty: the failed create left no state dir
+	cfg '.hooks.createRuntime = [{path: "/bin/true"}]'
+	check_bundle
+	[ "$status" -eq 0 ]
+	assert_contains "$stderr" "mounts[7].source: $BATS_TEST_TMPDIR/no-such-dir: No such file or directory (unless a hook makes it)"
+	mkdir "$BATS_TEST_TMPDIR/no-such-dir"
+	check_bundle
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
 @test "check: namespace paths that are missing or of the wrong type" {
 	del_ns network
 	add_ns network /proc/self/ns/ipc

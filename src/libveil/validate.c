@@ -5,6 +5,7 @@
 #include "config-load.h"
 #include "log.h"
 #include "mempolicy.h"
+#include "mounts.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "sysctl.h"
@@ -275,6 +276,39 @@ static int check_seccomp(vctx *v)
   return 0;
 }
 
+/* check only: a bind mount's source must exist, or create fails at that mount.  A
+ * createRuntime or prestart hook may still make it, so then it is only a warning; create
+ * itself leaves the judgement to the mount. */
+static int check_bind_source(vctx *v, size_t i)
+{
+  const oci_mount *m = &v->cfg->mounts[i];
+  const oci_hooks *h = v->cfg->hooks;
+  mount_opts o;
+  struct stat st;
+  veil_error ignored = VEIL_ERROR_INIT;
+
+  if (v->o || !m->source || mount_opts_parse(m->options, m->options_len, &o, &ignored) < 0) {
+    veil_error_clear(&ignored);
+    return 0;
+  }
+  bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
+  mount_opts_release(&o);
+  if (!bind)
+    return 0;
+  cleanup_free char *src =
+      m->source[0] == '/' ? strdup(m->source) : veil_strdup_printf("%s/%s", v->bundle, m->source);
+  if (!src)
+    return veil_fail(v->err, ENOMEM, "mounts");
+  if (stat(src, &st) == 0)
+    return 0;
+  if (h && (h->create_runtime_len || h->prestart_len)) {
+    veil_warn("config.json: mounts[%zu].source: %s: %s (unless a hook makes it)", i, src,
+              strerror(errno));
+    return 0;
+  }
+  return veil_fail(v->err, errno, "config.json: mounts[%zu].source: %s", i, src);
+}
+
 /* Destinations are resolved inside the rootfs: a ".." at the container's / stays there, as
  * config.md takes a destination relative to "/" and runc confines it too.  Such a path still
  * reads like a host path, so the user hears about it. */
@@ -288,6 +322,7 @@ static int check_mounts(vctx *v)
       CHECK(v, veil_fail(v->err, 0, "config.json: mounts[%zu].destination: must not be empty", i));
       continue;
     }
+    CHECK(v, check_bind_source(v, i));
     for (const char *c = d; *c;) {
       size_t l = strcspn(c, "/");
       if (l == 2 && !strncmp(c, "..", 2))
