@@ -299,15 +299,19 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error
   mctx.sync_fd = c->sync_fd;
   if (mounts_apply(&mctx, c->cfg, err) < 0)
     return -1;
+  phases_mark(&c->phases, "mounts");
   /* as runc: a /dev bound from elsewhere has the devices it has, and may be read-only */
   if (!mctx.dev_bound && devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
     return -1;
   if (set_names(c->cfg, err) < 0)
     return -1;
+  phases_mark(&c->phases, "devices");
   if (run_create_hooks(c, err) < 0)
     return -1;
+  phases_mark(&c->phases, "hooks");
   if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, chroot_only, err) < 0)
     return -1;
+  phases_mark(&c->phases, "pivot");
   /* before root.readonly and the masks can stand in the way (as runc) */
   if (process_make_cwd(c->cfg->process, err) < 0)
     return -1;
@@ -432,8 +436,10 @@ void container_init(init_ctx *c)
   const oci_process *p = c->cfg->process;
   cleanup_free char *exe = NULL, *home = NULL;
   sync_msg m;
+  char timings[sizeof(m.text)];
   int fifo;
 
+  phases_begin(&c->phases, "init", true);
   close_host_fds(c);
   c->fd_dir = -1;
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */
@@ -448,8 +454,10 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   if (enter_namespaces(c, &err) < 0)
     init_fail(c, &err);
+  phases_mark(&c->phases, "namespaces");
   if (wait_for_go(c, &m, &err) < 0)
     _exit(1);
+  phases_mark(&c->phases, "wait-go");
   c->host_pid = m.pid;
   if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     veil_fail(&err, errno, "unshare the cgroup namespace"), init_fail(c, &err);
@@ -462,8 +470,10 @@ void container_init(init_ctx *c)
     veil_fail(&err, errno, "join a new session keyring"), init_fail(c, &err);
   if (process_set_rlimits(p, &err) < 0)
     init_fail(c, &err);
+  phases_mark(&c->phases, "session");
   if (build_rootfs(c, &err) < 0)
     init_fail(c, &err);
+  phases_mark(&c->phases, "rootfs-finish");
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
   /* /dev/console is a bind mount: none without a mount namespace */
@@ -481,9 +491,11 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);
+  phases_mark(&c->phases, "process-setup");
+  phases_format(&c->phases, timings, sizeof(timings));
 
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (sync_send(c->sync_fd, SYNC_READY, 0, NULL) < 0)
+  if (sync_send(c->sync_fd, SYNC_READY, 0, timings) < 0)
     _exit(1);
   close(c->sync_fd);
 
