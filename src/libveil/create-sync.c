@@ -49,8 +49,43 @@ static int recv_from_init(int sync_fd, const cgroup_handle *cg, sync_msg *m, vei
   return 0;
 }
 
+/* The init's own error, when it sent one, rather than what failed here because it was gone. */
+static int init_error_or(int sync_fd, veil_error *err)
+{
+  struct pollfd pfd = {.fd = sync_fd, .events = POLLIN};
+  sync_msg m;
+
+  if (poll(&pfd, 1, 0) == 1 && sync_recv(sync_fd, &m) == 0 && m.type == SYNC_ERROR) {
+    veil_error_clear(err);
+    return veil_fail(err, 0, "%s", m.text);
+  }
+  return -1;
+}
+
+/* The init builds the container's mounts and devices meanwhile (GO came first): the first write
+ * to a v1 cgroup.procs waits for an RCU grace period, milliseconds that need not be the init's
+ * too.  It runs nothing of the user's, forks nothing and joins no cgroup namespace before
+ * ATTACHED: in every cgroup, with its limits, before any container code runs.  On cgroup2 clone3
+ * put it there already. */
+static int attach_init(int sync_fd, const oci_config *cfg, const cgroup_handle *cg, pid_t pid,
+                       veil_phases *ph, veil_error *err)
+{
+  if (cg && cgroup_enter(cg, pid, err) < 0)
+    return init_error_or(sync_fd, err);
+  phases_mark(ph, "cgroup-attach");
+  if (cg && cgroup_resources_apply_linux(cg, cfg->linux, err) < 0)
+    return init_error_or(sync_fd, err);
+  phases_mark(ph, "cgroup-limits");
+  if (sync_send(sync_fd, SYNC_ATTACHED, 0, NULL) < 0) {
+    veil_fail(err, errno, "sync with the container init");
+    return init_error_or(sync_fd, err);
+  }
+  return 0;
+}
+
 /* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
- * hooks get), then the runtime hooks when the init asks, then READY. */
+ * hooks get), then the cgroups (ATTACHED), then the runtime hooks when the init asks, then
+ * READY. */
 int create_drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
                       const cgroup_handle *cg, pid_t *init_pid, veil_phases *ph, veil_error *err)
 {
@@ -80,20 +115,14 @@ int create_drive_init(int sync_fd, pid_t child, const oci_config *cfg, const vei
     *init_pid = child;
   }
   phases_mark(ph, "namespaces");
-  /* The init is in its cgroup, limits applied, before any container code runs: on v2 clone3
-   * put it there already (rewriting cgroup.procs is a no-op); v1 hierarchies take it here. */
-  if (cg && cgroup_enter(cg, *init_pid, err) < 0)
-    return -1;
-  phases_mark(ph, "cgroup-attach");
-  if (cg && cgroup_resources_apply_linux(cg, cfg->linux, err) < 0)
-    return -1;
-  phases_mark(ph, "cgroup-limits");
   /* From here, with the host's privileges: inside a user namespace the init could neither lower
    * it nor, being non-dumpable, open its own /proc file (owned by the host's root). */
   if (process_set_oom_score_adj(cfg->process, *init_pid, err) < 0)
     return -1;
   if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
     return veil_fail(err, errno, "sync with the container init");
+  if (attach_init(sync_fd, cfg, cg, *init_pid, ph, err) < 0)
+    return -1;
   for (;;) {
     if (recv_from_init(sync_fd, cg, &m, err) < 0)
       return -1;

@@ -37,6 +37,7 @@ typedef struct init_ctx {
   pid_t start_hooks_runner;
   int start_hooks_fd;
   veil_phases phases; /* --debug: the init's, sent to the parent with READY */
+  bool attached;      /* the parent said ATTACHED: in every cgroup, limits applied */
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as
