@@ -529,3 +529,29 @@ EOF
 	[ ! -e "$ROOT/$ID" ]
 	[ "$(order)" = "" ]
 }
+
+# The init is attached to its cgroups while it builds the container: the hooks that run in it must
+# find it there, and its cgroup namespace rooted there (made once it is attached).
+@test "hooks: createContainer and startContainer hooks run in the container's cgroups" {
+	cfg '.process.args = ["true"]'
+	add_hook createContainer /bin/sh '{"args": ["sh", "-c", "cat /proc/self/cgroup >'"$HK"'/cc"]}'
+	add_hook startContainer /bin/sh '{"args": ["sh", "-c", "cat /proc/self/cgroup >/tmp/sc"]}'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	cat "$HK/cc" "$BUNDLE/rootfs/tmp/sc" >&2
+	# at the root of its cgroup namespace in every hierarchy: not in veil's cgroup ("/..")
+	[ -s "$HK/cc" ] && [ -s "$BUNDLE/rootfs/tmp/sc" ]
+	! grep -v ':/$' "$HK/cc"
+	! grep -v ':/$' "$BUNDLE/rootfs/tmp/sc"
+}
+
+@test "hooks: without a cgroup namespace, a createContainer hook is in the container's cgroups" {
+	cfg '.process.args = ["true"] | .linux.namespaces |= map(select(.type != "cgroup"))'
+	add_hook createContainer /bin/sh '{"args": ["sh", "-c", "cat /proc/self/cgroup >'"$HK"'/cc"]}'
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	cat "$HK/cc" >&2
+	# every hierarchy, v1 and the unified one, names the container's cgroup
+	[ -s "$HK/cc" ]
+	! grep -v "/$ID\$" "$HK/cc"
+}

@@ -15,6 +15,7 @@ EXTRA_DIST += \
 	tests/data/schema/defs.json \
 	tests/cli.bats \
 	tests/lifecycle.bats \
+	tests/debug.bats \
 	tests/namespaces.bats \
 	tests/errors.bats \
 	tests/spec.bats \

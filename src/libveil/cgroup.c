@@ -546,9 +546,13 @@ int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err)
   char buf[32];
 
   snprintf(buf, sizeof(buf), "%d", (int)pid);
-  for (size_t i = 0; i < h->n; i++)
+  for (size_t i = 0; i < h->n; i++) {
+    /* clone3 put it there already: another write would only take the attach lock again */
+    if (h->dirs[i].v2 && h->v2fd >= 0)
+      continue;
     if (cg_write(h->dirs[i].path, "cgroup.procs", buf, err) < 0)
       return veil_error_prefix(err, "join cgroup");
+  }
   return 0;
 }
 

@@ -48,7 +48,8 @@ int cgroup_v2_dirfd(const cgroup_handle *h);
  * ("unified" or "" for cgroup2).  SUB is relative, without "..". */
 int cgroup_descend(cgroup_handle *h, const char *spec, veil_error *err);
 
-/* Writes pid to cgroup.procs in every hierarchy (0: the calling process). */
+/* Writes pid to cgroup.procs in every hierarchy (0: the calling process), but the cgroup2 one
+ * when the process was cloned into cgroup_v2_dirfd(). */
 int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err);
 
 /* The directory of controller "memory", "cpu", ..., "name=systemd", or "" (or "unified") for the

@@ -1,11 +1,9 @@
 #include "config.h"
-#include "cgroup-resources.h"
 #include "cgroup.h"
 #include "config-load.h"
 #include "container.h"
+#include "create-sync.h"
 #include "hooks.h"
-#include "idmap-mount.h"
-#include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "mempolicy.h"
@@ -77,22 +75,6 @@ static char *owner_name(uid_t uid)
   return pw ? strdup(pw->pw_name) : veil_strdup_printf("%u", (unsigned)uid);
 }
 
-/* runtime.md steps 3 and 4, asked for by the init once the container's mounts are done and
- * before its pivot_root (as runc: hooks may change the rootfs, and a mount made later must not
- * cover what they did): prestart (deprecated) before createRuntime, in our namespaces. */
-static int run_runtime_hooks(int sync_fd, const oci_config *cfg, const veil_state_file *st,
-                             pid_t init_pid, veil_error *err)
-{
-  hook_state hs = {st->id, "creating", init_pid, st->bundle, &cfg->annotations, st->bundle, NULL};
-
-  if (hooks_run_state(HOOKS(cfg->hooks, prestart), "prestart", &hs, err) < 0 ||
-      hooks_run_state(HOOKS(cfg->hooks, create_runtime), "createRuntime", &hs, err) < 0)
-    return -1;
-  if (sync_send(sync_fd, SYNC_HOOKS_DONE, 0, NULL) < 0)
-    return veil_fail(err, errno, "sync with the container init");
-  return 0;
-}
-
 /* Reaps a child just sent SIGKILL, for at most 5 s: one that stays frozen (a thaw that failed,
  * a frozen parent cgroup) must not keep create waiting. */
 static void reap_killed(pid_t pid)
@@ -109,88 +91,6 @@ static void reap_killed(pid_t pid)
   }
 }
 
-/* The next message of the init.  A freeze from outside veil after do_create's check stops the
- * init: the wait ends then, rather than waiting for whoever thaws it. */
-static int recv_from_init(int sync_fd, const cgroup_handle *cg, sync_msg *m, veil_error *err)
-{
-  struct pollfd pfd = {.fd = sync_fd, .events = POLLIN};
-  const char *frozen;
-
-  for (;;) {
-    int n = poll(&pfd, 1, cg ? 500 : -1);
-    if (n < 0 && errno != EINTR)
-      return veil_fail(err, errno, "wait for the container init");
-    if (n > 0)
-      break;
-    if (n == 0 && (frozen = cgroup_frozen_dir(cg)))
-      return veil_fail(err, 0, "container's cgroup %s was frozen during create", frozen);
-  }
-  int r = sync_recv(sync_fd, m);
-  if (r != 0)
-    return veil_fail(err, r < 0 ? errno : 0, "container init exited during setup");
-  return 0;
-}
-
-/* The parent's half of the sync protocol: maps, then GO (with the init's pid, for the state the
- * hooks get), then the runtime hooks when the init asks, then READY. */
-static int drive_init(int sync_fd, pid_t child, const oci_config *cfg, const veil_state_file *st,
-                      const cgroup_handle *cg, pid_t *init_pid, veil_error *err)
-{
-  sync_msg m;
-
-  for (;;) {
-    if (recv_from_init(sync_fd, cg, &m, err) < 0)
-      return -1;
-    if (m.type == SYNC_ERROR)
-      return veil_fail(err, 0, "%s", m.text);
-    if (m.type == SYNC_USERNS) {
-      if (idmap_write(child, cfg->linux, err) < 0)
-        return -1;
-      if (sync_send(sync_fd, SYNC_MAPPED, 0, NULL) < 0)
-        return veil_fail(err, errno, "sync with the container init");
-      continue;
-    }
-    if (m.type == SYNC_NS_READY)
-      break;
-    return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
-  }
-  if (m.pid > 0) {
-    /* the slow path's first child forked the init and exits */
-    *init_pid = m.pid;
-    waitpid(child, NULL, 0);
-  } else {
-    *init_pid = child;
-  }
-  /* The init is in its cgroup, limits applied, before any container code runs: on v2 clone3
-   * put it there already (rewriting cgroup.procs is a no-op); v1 hierarchies take it here. */
-  if (cg && (cgroup_enter(cg, *init_pid, err) < 0 ||
-             cgroup_resources_apply_linux(cg, cfg->linux, err) < 0))
-    return -1;
-  /* From here, with the host's privileges: inside a user namespace the init could neither lower
-   * it nor, being non-dumpable, open its own /proc file (owned by the host's root). */
-  if (process_set_oom_score_adj(cfg->process, *init_pid, err) < 0)
-    return -1;
-  if (sync_send(sync_fd, SYNC_GO, *init_pid, NULL) < 0)
-    return veil_fail(err, errno, "sync with the container init");
-  for (;;) {
-    if (recv_from_init(sync_fd, cg, &m, err) < 0)
-      return -1;
-    if (m.type == SYNC_READY)
-      return 0;
-    if (m.type == SYNC_ERROR)
-      return veil_fail(err, 0, "%s", m.text);
-    if (m.type == SYNC_MOUNT_SOURCE) {
-      if (mount_source_send(cfg, st->bundle, *init_pid, m.pid, sync_fd, err) < 0)
-        return -1;
-      continue;
-    }
-    if (m.type != SYNC_HOOKS)
-      return veil_fail(err, 0, "container init sent an unexpected message %u", m.type);
-    if (run_runtime_hooks(sync_fd, cfg, st, *init_pid, err) < 0)
-      return -1;
-  }
-}
-
 static int do_create(const char *root, const char *id, const veil_create_opts *o, created *out,
                      veil_error *err)
 {
@@ -204,6 +104,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   int rc = -1;
   _cleanup_(cgroup_handle_freep) cgroup_handle *cg = NULL;
   veil_state_file cgst = {0}; /* the cgroup's part of state.json */
+  veil_phases ph;
 
   cleanup_close int relay_sock = -1;
   /* linux.seccomp: built here (a bad profile fails before anything exists) and its listener
@@ -211,6 +112,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   _cleanup_(seccomp_filter_freep) void *seccomp_filter = NULL;
   cleanup_close int seccomp_sock = -1;
 
+  phases_begin(&ph, "create", false);
   memset(out, 0, sizeof(*out));
   out->rootfd = out->dirfd = out->pty_master = -1;
   memset(&ictx, 0, sizeof(ictx));
@@ -221,7 +123,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if (!bundle)
     return veil_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
   /* the checks `veil check` runs, stopping at the first problem */
-  validated vd = {.ns = &ictx.ns};
+  validated vd = {.ns = &ictx.ns, .ph = &ph};
   if (validate_for_create(bundle, o, &vd, err) < 0)
     return -1;
   cfg = vd.cfg;
@@ -250,6 +152,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if (out->dirfd < 0)
     goto out;
   dir_made = true;
+  phases_mark(&ph, "state");
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
       cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
@@ -280,6 +183,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     cgroup_remove_unused(steal_pointer(&cg));
     goto out;
   }
+  phases_mark(&ph, "cgroup-create");
   if (ns_plan_to_state(&ictx.ns, &cgst, err) < 0)
     goto out;
   st.cgroup_paths = cgst.cgroup_paths;
@@ -297,6 +201,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   }
   if (sync_pair(sync, err) < 0)
     goto out;
+  phases_mark(&ph, "state");
 
   ictx.cfg = cfg;
   ictx.id = id;
@@ -330,7 +235,8 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   }
   /* the listener sees EOF once the init closes the only other copy */
   veil_closep(&seccomp_sock);
-  if (drive_init(sync[0], child, cfg, &st, cg, &init_pid, err) < 0)
+  phases_mark(&ph, "clone");
+  if (create_drive_init(sync[0], child, cfg, &st, cg, &init_pid, &ph, err) < 0)
     goto out;
   if (relay_sock >= 0 && (out->pty_master = terminal_recv_fd(relay_sock, err)) < 0)
     goto out;
@@ -352,6 +258,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   if (state_read(out->dirfd, &out->state, err) < 0)
     goto out;
   out->pid = init_pid;
+  phases_mark(&ph, "state");
   rc = 0;
 out:
   if (rc < 0) {
@@ -531,13 +438,19 @@ static void destroy_cgroup(const veil_state_file *s)
 static int do_start(int dirfd, const veil_state_file *s, veil_error *err)
 {
   oci_config *saved = NULL;
+  veil_phases ph;
   int rc;
 
+  phases_begin(&ph, "start", false);
   if (hooks_load(dirfd, &saved, err) < 0)
     return -1;
   rc = start_user_process(dirfd, s, err);
-  if (rc == 0 && saved)
+  /* from `start` to the end of exec.fifo: startContainer hooks, seccomp, execve */
+  phases_mark(&ph, "exec");
+  if (rc == 0 && saved) {
     rc = run_poststart(saved, s, err);
+    phases_mark(&ph, "poststart");
+  }
   oci_config_free(saved);
   return rc;
 }

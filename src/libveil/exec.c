@@ -18,6 +18,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "pidfd-socket.h"
+#include "phase.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "spawn.h"
@@ -598,15 +599,19 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   int ns_flags = 0, rc = -1;
   pid_t pid = -1, joiner = -1;
   char path[64];
+  veil_phases ph;
 
   *status = 0;
+  phases_begin(&ph, "exec", false);
   if (open_running(root, id, o, &r, err) < 0)
     goto out;
+  phases_mark(&ph, "state");
   if (build_process(o, r.s->bundle, &r.cfg, &r.p, err) < 0 || check_fds(o->preserve_fds, err) < 0)
     goto out;
   if (seccomp_prepare(r.cfg->linux ? r.cfg->linux->seccomp : NULL, &r.seccomp_filter,
                       &r.seccomp_sock, err) < 0)
     goto out;
+  phases_mark(&ph, "parse");
   if (r.p->terminal && o->detach && !o->console_socket) {
     veil_fail(err, 0, "exec: --tty with --detach needs --console-socket");
     goto out;
@@ -695,6 +700,7 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
   /* the process sends on the listener connection and closes it: ours would keep it open, and
    * the spec wants it closed after the one state (an agent may read to EOF) */
   veil_closep(&r.seccomp_sock);
+  phases_mark(&ph, "clone");
   /* the joiner's last words: the process's pid, or nothing when it failed before the fork */
   int32_t forked = 0;
   ssize_t n = -1;
@@ -704,6 +710,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     ;
   waitpid(joiner, NULL, 0);
   joiner = -1;
+  /* the joiner's cgroup join, setns into the namespaces and fork */
+  phases_mark(&ph, "join");
   if (n == (ssize_t)sizeof(forked) && forked > 0) {
     pid = (pid_t)forked;
     /* our own unreaped child (CLONE_PARENT): the pid cannot have been reused */
@@ -721,6 +729,8 @@ int veil_container_exec(const char *root, const char *id, const veil_exec_opts *
     veil_fail(err, 0, "exec in container \"%s\": the process was not forked", id);
     goto out;
   }
+  /* the process's set-up up to its execve */
+  phases_mark(&ph, "exec");
   if (r.relay_sock >= 0 && (r.master = terminal_recv_fd(r.relay_sock, err)) < 0)
     goto out;
   if (r.pidfd_sock >= 0) {

@@ -133,6 +133,28 @@ static int run_init_hooks(init_ctx *c, const oci_hook *h, size_t n, const char *
   return hooks_run_state(h, n, phase, &st, err);
 }
 
+/* The parent attaches the init to its cgroups while it builds the container (create-sync.c).
+ * Waited for before anything of the user's runs (hooks, the process), before any fork (a child
+ * made before the attach would stay outside) and before the cgroup namespace is made: it is
+ * rooted where the init is. */
+static int wait_attached(void *arg, veil_error *err)
+{
+  init_ctx *c = arg;
+  sync_msg m;
+
+  if (c->attached)
+    return 0;
+  /* what was done meanwhile, and then how long the parent still took */
+  phases_mark(&c->phases, "overlapped");
+  if (sync_expect(c->sync_fd, SYNC_ATTACHED, &m, err) < 0)
+    return -1;
+  c->attached = true;
+  phases_mark(&c->phases, "wait-attached");
+  if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    return veil_fail(err, errno, "unshare the cgroup namespace");
+  return 0;
+}
+
 /* With the container's mounts done, before pivot_root: the parent runs prestart and
  * createRuntime (runtime namespaces), then we run createContainer here (container namespaces,
  * paths still resolving in the host's view, as config.md asks).  No round trip without hooks. */
@@ -141,6 +163,9 @@ static int run_create_hooks(init_ctx *c, veil_error *err)
   const oci_hooks *h = c->cfg->hooks;
   sync_msg m;
 
+  if (h && (h->prestart_len || h->create_runtime_len || h->create_container_len) &&
+      wait_attached(c, err) < 0)
+    return -1;
   if (h && (h->prestart_len || h->create_runtime_len)) {
     if (sync_send(c->sync_fd, SYNC_HOOKS, 0, NULL) < 0)
       return veil_fail(err, errno, "sync with the parent");
@@ -297,17 +322,23 @@ static int populate_rootfs(init_ctx *c, int rootfd, bool chroot_only, veil_error
   mctx.bundle = c->bundle;
   mctx.userns = ns_plan_new(&c->ns, CLONE_NEWUSER) || ns_plan_joins(&c->ns, CLONE_NEWUSER);
   mctx.sync_fd = c->sync_fd;
+  mctx.need_attached = wait_attached;
+  mctx.need_attached_arg = c;
   if (mounts_apply(&mctx, c->cfg, err) < 0)
     return -1;
+  phases_mark(&c->phases, "mounts");
   /* as runc: a /dev bound from elsewhere has the devices it has, and may be read-only */
   if (!mctx.dev_bound && devices_setup(rootfd, c->cfg, mctx.userns, err) < 0)
     return -1;
   if (set_names(c->cfg, err) < 0)
     return -1;
+  phases_mark(&c->phases, "devices");
   if (run_create_hooks(c, err) < 0)
     return -1;
+  phases_mark(&c->phases, "hooks");
   if (rootfs_enter(rootfd, c->rootfs, c->no_pivot, chroot_only, err) < 0)
     return -1;
+  phases_mark(&c->phases, "pivot");
   /* before root.readonly and the masks can stand in the way (as runc) */
   if (process_make_cwd(c->cfg->process, err) < 0)
     return -1;
@@ -432,8 +463,10 @@ void container_init(init_ctx *c)
   const oci_process *p = c->cfg->process;
   cleanup_free char *exe = NULL, *home = NULL;
   sync_msg m;
+  char timings[sizeof(m.text)];
   int fifo;
 
+  phases_begin(&c->phases, "init", true);
   close_host_fds(c);
   c->fd_dir = -1;
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */
@@ -448,11 +481,15 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   if (enter_namespaces(c, &err) < 0)
     init_fail(c, &err);
+  phases_mark(&c->phases, "namespaces");
   if (wait_for_go(c, &m, &err) < 0)
     _exit(1);
+  phases_mark(&c->phases, "wait-go");
   c->host_pid = m.pid;
-  if (ns_plan_new(&c->ns, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-    veil_fail(&err, errno, "unshare the cgroup namespace"), init_fail(c, &err);
+  /* A joined namespace outlives the init: nothing is done in it before the parent's last step
+   * that can fail, so that a failed create leaves it as it was.  A new one dies with the init. */
+  if (c->ns.n_join > 0 && wait_attached(c, &err) < 0)
+    init_fail(c, &err);
   if (ns_plan_new(&c->ns, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
     init_fail(c, &err);
   if (setsid() < 0)
@@ -462,7 +499,11 @@ void container_init(init_ctx *c)
     veil_fail(&err, errno, "join a new session keyring"), init_fail(c, &err);
   if (process_set_rlimits(p, &err) < 0)
     init_fail(c, &err);
+  phases_mark(&c->phases, "session");
   if (build_rootfs(c, &err) < 0)
+    init_fail(c, &err);
+  phases_mark(&c->phases, "rootfs-finish");
+  if (wait_attached(c, &err) < 0)
     init_fail(c, &err);
   if (personality_apply(c->cfg->linux, &err) < 0)
     init_fail(c, &err);
@@ -481,9 +522,11 @@ void container_init(init_ctx *c)
     init_fail(c, &err);
   /* the container's /etc/passwd, before the final seccomp filter could forbid opening it */
   home = process_home_env(p);
+  phases_mark(&c->phases, "process-setup");
+  phases_format(&c->phases, timings, sizeof(timings));
 
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (sync_send(c->sync_fd, SYNC_READY, 0, NULL) < 0)
+  if (sync_send(c->sync_fd, SYNC_READY, 0, timings) < 0)
     _exit(1);
   close(c->sync_fd);
 

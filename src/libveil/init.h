@@ -7,6 +7,7 @@
 
 #include "namespaces.h"
 #include "oci.h"
+#include "phase.h"
 
 /* Everything the child needs; it gets a copy of the parent's memory and fds with clone3. */
 typedef struct init_ctx {
@@ -35,6 +36,8 @@ typedef struct init_ctx {
    * (0: none, the init runs them) and the init's end of the socket to it */
   pid_t start_hooks_runner;
   int start_hooks_fd;
+  veil_phases phases; /* --debug: the init's, sent to the parent with READY */
+  bool attached;      /* the parent said ATTACHED: in every cgroup, limits applied */
 } init_ctx;
 
 /* Runs in the clone3 child; never returns.  Failures before READY are sent to the parent as

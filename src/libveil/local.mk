@@ -4,6 +4,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/binary-guard.h src/libveil/binary-guard.c \
 	src/libveil/util.h src/libveil/util.c \
 	src/libveil/log.h src/libveil/log.c \
+	src/libveil/phase.h src/libveil/phase.c \
 	src/libveil/state.h src/libveil/state.c \
 	src/libveil/spawn.h src/libveil/spawn.c \
 	src/libveil/namespaces.h src/libveil/namespaces.c \
@@ -32,6 +33,7 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/container-resources.h src/libveil/container-resources.c \
 	src/libveil/config-load.h src/libveil/config-load.c \
 	src/libveil/container.h src/libveil/container.c \
+	src/libveil/create-sync.h src/libveil/create-sync.c \
 	src/libveil/container-cgroup.c \
 	src/libveil/nsview.h src/libveil/nsview.c \
 	src/libveil/validate.h src/libveil/validate.c \

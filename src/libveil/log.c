@@ -176,6 +176,11 @@ void veil_warn(const char *fmt, ...)
   va_end(ap);
 }
 
+bool veil_debug_enabled(void)
+{
+  return log_debug;
+}
+
 void veil_debug(const char *fmt, ...)
 {
   va_list ap;

@@ -17,6 +17,8 @@ int veil_log_init(const char *path, veil_log_format format, bool debug);
 void veil_log(veil_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void veil_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void veil_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether veil_debug() logs anything (--debug): lets callers skip work done only for it. */
+bool veil_debug_enabled(void);
 /* In a container's init, which has closed the log file (it must hold no host fd): drops what
  * would have gone to that file, since stderr there is the container's own. */
 void veil_log_detach(void);

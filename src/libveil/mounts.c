@@ -580,6 +580,8 @@ static int source_from_parent(const mount_ctx *ctx, size_t i, veil_error *err)
   sync_msg msg;
   int fd = -1, r;
 
+  if (ctx->need_attached && ctx->need_attached(ctx->need_attached_arg, err) < 0)
+    return -1;
   if (sync_send(ctx->sync_fd, SYNC_MOUNT_SOURCE, (int32_t)i, NULL) < 0)
     return veil_fail(err, errno, "mounts[%zu]: ask the parent for the source", i);
   r = sync_recv_fd(ctx->sync_fd, &msg, &fd);
@@ -824,6 +826,10 @@ static int mount_one(mount_ctx *ctx, size_t i, const oci_mount *m, veil_error *e
   if (!strcmp(type, "bind"))
     o.bind = true;
   idmapped = o.idmap || o.ridmap || m->uid_mappings_len || m->gid_mappings_len;
+  /* an idmapped mount forks the holder of its user namespace */
+  if ((idmapped || !strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) && ctx->need_attached &&
+      ctx->need_attached(ctx->need_attached_arg, err) < 0)
+    goto out;
   if (idmapped && (!o.bind || o.remount)) {
     veil_fail(err, 0, "%s.options: idmapped mounts are made of bind mounts only", field);
     goto out;

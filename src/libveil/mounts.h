@@ -49,6 +49,10 @@ typedef struct mount_ctx {
   /* the sync socket to the parent: in a user namespace it opens the bind sources the init
    * cannot, and makes the idmapped ones (mount_source_send) */
   int sync_fd;
+  /* called before what needs the init in its cgroups (a cgroup mount shows the cgroup namespace
+   * it makes; a fork must not start outside them) or the parent's attention (a mount source) */
+  int (*need_attached)(void *arg, veil_error *err);
+  void *need_attached_arg;
 } mount_ctx;
 
 /* Every entry of config.mounts, in order. */

@@ -18,13 +18,14 @@ enum sync_type {
   SYNC_USERNS = 1,   /* child -> parent: my new user namespace needs its maps */
   SYNC_MAPPED,       /* parent -> child: maps written */
   SYNC_NS_READY,     /* child -> parent: namespaces set up; pid = the init's pid if forked */
-  SYNC_GO,           /* parent -> child: cgroup done, build the container; pid = the init's */
+  SYNC_GO,           /* parent -> child: build the container; pid = the init's */
   SYNC_READY,        /* child -> parent: container built, waiting on exec.fifo */
   SYNC_ERROR,        /* child -> parent: setup failed, text says why */
   SYNC_HOOKS,        /* child -> parent: mounts done, run prestart and createRuntime */
   SYNC_HOOKS_DONE,   /* parent -> child: they succeeded, go on */
   SYNC_MOUNT_FD,     /* parent -> child: pid = a mounts[] index, with its source's fd */
   SYNC_MOUNT_SOURCE, /* child -> parent, after GO: pid = a mounts[] index whose source it needs */
+  SYNC_ATTACHED,     /* parent -> child, after GO: in every cgroup, limits applied */
 };
 
 typedef struct sync_msg {

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mempolicy.h"
 #include "mounts.h"
+#include "phase.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "sysctl.h"
@@ -511,10 +512,14 @@ int validate_for_create(const char *bundle, const veil_create_opts *o, validated
   memset(out->ns, 0, sizeof(*out->ns));
   if (config_load(bundle, &v.cfg, err) < 0)
     return -1;
+  if (out->ph)
+    phases_mark(out->ph, "parse");
   if (run_checks(&v) < 0) {
     vctx_release(&v);
     return -1;
   }
+  if (out->ph)
+    phases_mark(out->ph, "validate");
   out->cfg = v.cfg;
   out->rootfs = v.rootfs;
   out->seccomp_filter = v.filter;

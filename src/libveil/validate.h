@@ -27,7 +27,8 @@ int veil_bundle_check(const char *bundle, veil_problems *p, veil_error *err);
 typedef struct validated {
   oci_config *cfg;
   char *rootfs;
-  ns_plan *ns; /* filled in: the caller's storage */
+  ns_plan *ns;            /* filled in: the caller's storage */
+  struct veil_phases *ph; /* --debug timing: "parse" and "validate" end here; may be NULL */
   void *seccomp_filter;
   int seccomp_sock;
 } validated;
