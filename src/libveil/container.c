@@ -435,6 +435,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   ictx.sync_fd = sync[1];
   ictx.console_fd = console_fd;
   ictx.no_pivot = o->no_pivot;
+  ictx.maps_need_dumpable = geteuid() != 0;
   ictx.no_new_keyring = o->no_new_keyring;
   ictx.preserve_fds = o->preserve_fds;
   ictx.listen_fds = o->listen_fds;
