@@ -383,7 +383,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
   dir_made = true;
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
-      cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+      cgroup_plan(id, cfg->linux, o->rootless, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
 
   now = veil_now_rfc3339();
