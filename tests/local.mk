@@ -16,6 +16,7 @@ EXTRA_DIST += \
 	tests/cli.bats \
 	tests/lifecycle.bats \
 	tests/namespaces.bats \
+	tests/rootless.bats \
 	tests/errors.bats \
 	tests/spec.bats \
 	tests/exec.bats \
