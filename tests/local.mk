@@ -59,6 +59,7 @@ EXTRA_DIST += \
 	tests/clients/dockerd.bash \
 	tests/clients/containerd.bats \
 	tests/clients/podman.bats \
+	tests/clients/podman-rootless.bats \
 	tests/diff/run \
 	tests/diff/probe.c \
 	tests/diff/hook.sh \
