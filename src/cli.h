@@ -13,7 +13,10 @@ typedef struct veil_globals {
   const char *log_format;
   bool debug;
   bool systemd_cgroup;
-  const char *rootless;
+  /* --rootless, resolved: auto is true when not root or inside a user namespace */
+  bool rootless;
+  /* why there is no state root (NULL root): a non-root caller without XDG_RUNTIME_DIR */
+  const char *root_error;
 } veil_globals;
 
 typedef struct veil_command {

@@ -41,15 +41,18 @@ static void usage(FILE *out)
                "veil runs OCI containers; its command line follows runc's.\n\nCommands:\n");
   for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-  fprintf(out, "\nGlobal flags:\n"
-               "  --root DIR               state directory (default /run/veil)\n"
-               "  --log FILE               also write messages to FILE\n"
-               "  --log-format text|json   format of --log (default text)\n"
-               "  --debug                  log debug messages\n"
-               "  --systemd-cgroup         cgroupsPath is slice:prefix:name\n"
-               "  --rootless true|false|auto\n"
-               "  -v, --version            print the version\n"
-               "  -h, --help               print this help\n");
+  fprintf(out,
+          "\nGlobal flags:\n"
+          "  --root DIR               state directory (default /run/veil; as another user\n"
+          "                           than root $XDG_RUNTIME_DIR/veil)\n"
+          "  --log FILE               also write messages to FILE\n"
+          "  --log-format text|json   format of --log (default text)\n"
+          "  --debug                  log debug messages\n"
+          "  --systemd-cgroup         cgroupsPath is slice:prefix:name\n"
+          "  --rootless true|false|auto  skip the cgroups the caller may not make (default auto:\n"
+          "                           true when not root or in a user namespace)\n"
+          "  -v, --version            print the version\n"
+          "  -h, --help               print this help\n");
 }
 
 static const veil_command *find_command(const char *name)
@@ -105,15 +108,47 @@ static void debug_command_line(int argc, char **argv)
              OCI_SPEC_VERSION);
 }
 
-static const char *default_root(void)
+/* As runc: the state of a user's containers is its own, under $XDG_RUNTIME_DIR; root's (also the
+ * root of a user namespace run as root) under /run/veil. */
+static const char *default_root(veil_globals *g)
 {
   static char buf[4096];
-  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+  bool has_xdg = xdg && *xdg;
 
-  if (geteuid() == 0 || !xdg || !*xdg)
+  if (geteuid() != 0 && !has_xdg) {
+    g->root_error = "XDG_RUNTIME_DIR is not set: veil run by a user other than root keeps its "
+                    "state in $XDG_RUNTIME_DIR/veil (set it, or pass --root DIR)";
+    return NULL;
+  }
+  if (!has_xdg ||
+      (geteuid() == 0 && (!veil_in_user_namespace() || (user && !strcmp(user, "root")))))
     return "/run/veil";
   snprintf(buf, sizeof(buf), "%s/veil", xdg);
   return buf;
+}
+
+/* --rootless VALUE: 1 or 0, -1 when VALUE is none of true, false, auto */
+static int rootless_mode(const char *value)
+{
+  if (!value || !strcmp(value, "auto"))
+    return geteuid() != 0 || veil_in_user_namespace();
+  if (!strcmp(value, "true"))
+    return 1;
+  if (!strcmp(value, "false"))
+    return 0;
+  return -1;
+}
+
+/* The commands that never touch the state root. */
+static bool needs_state_root(const veil_command *cmd)
+{
+  static const char *const stateless[] = {"spec", "features", "help", "check"};
+
+  for (size_t i = 0; i < ARRAY_SIZE(stateless); i++)
+    if (!strcmp(cmd->name, stateless[i]))
+      return false;
+  return true;
 }
 
 int main(int argc, char **argv)
@@ -131,13 +166,16 @@ int main(int argc, char **argv)
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  veil_globals g = {.root = default_root(), .log_format = "text"};
+  veil_globals g = {.log_format = "text"};
+  const char *rootless = NULL;
+  bool root_given = false;
   int c;
 
   while ((c = cli_getopt(NULL, argc, argv, "+vh", longopts)) != -1) {
     switch (c) {
     case OPT_ROOT:
       g.root = optarg;
+      root_given = true;
       break;
     case OPT_LOG:
       g.log = optarg;
@@ -152,7 +190,7 @@ int main(int argc, char **argv)
       g.systemd_cgroup = true;
       break;
     case OPT_ROOTLESS:
-      g.rootless = optarg;
+      rootless = optarg;
       break;
     case OPT_CRIU:
       break; /* runc compatibility: there is no CRIU support to point at */
@@ -172,6 +210,12 @@ int main(int argc, char **argv)
   if (veil_log_init(g.log, !strcmp(g.log_format, "json") ? VEIL_LOG_JSON : VEIL_LOG_TEXT, g.debug) <
       0)
     return cli_failf("--log: cannot open %s", g.log);
+  int mode = rootless_mode(rootless);
+  if (mode < 0)
+    return cli_failf("--rootless: \"%s\" is not true, false or auto", rootless);
+  g.rootless = mode;
+  if (!root_given)
+    g.root = default_root(&g);
   if (optind >= argc) {
     usage(stderr);
     return cli_failf("no command given");
@@ -181,6 +225,8 @@ int main(int argc, char **argv)
   const veil_command *cmd = find_command(argv[optind]);
   if (!cmd)
     return cli_failf("unknown command \"%s\" (see veil --help)", argv[optind]);
+  if (!g.root && needs_state_root(cmd))
+    return cli_failf("%s", g.root_error);
   veil_error err = VEIL_ERROR_INIT;
   if (cmd->enters_container && veil_binary_protect(argv, &err) < 0)
     return cli_fail(&err);

@@ -17,6 +17,7 @@ EXTRA_DIST += \
 	tests/lifecycle.bats \
 	tests/debug.bats \
 	tests/namespaces.bats \
+	tests/rootless.bats \
 	tests/errors.bats \
 	tests/spec.bats \
 	tests/exec.bats \
@@ -62,6 +63,7 @@ EXTRA_DIST += \
 	tests/clients/dockerd.bash \
 	tests/clients/containerd.bats \
 	tests/clients/podman.bats \
+	tests/clients/podman-rootless.bats \
 	tests/diff/run \
 	tests/diff/probe.c \
 	tests/diff/hook.sh \

@@ -21,6 +21,8 @@ struct cgroup_handle {
   size_t n;
   int v2fd;          /* O_PATH fd of the cgroup2 directory, -1 */
   bool default_path; /* no linux.cgroupsPath: ID, placed as a relative path */
+  bool rootless;     /* a cgroup the caller may not make is skipped, not an error */
+  bool wants_limits; /* linux.resources asks for more than device rules */
 };
 
 /* file helpers: one write (the kernel takes one value per write), one small read */

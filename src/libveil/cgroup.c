@@ -347,7 +347,16 @@ static int missing_components(const char *path, size_t mnt_len)
   return n;
 }
 
-int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err)
+static bool wants_limits(const oci_linux *l)
+{
+  const oci_resources *r = l ? l->resources : NULL;
+
+  return r && (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len ||
+               r->network || r->rdma_len || r->unified.len);
+}
+
+int cgroup_plan(const char *id, const oci_linux *l, bool rootless, cgroup_handle **out,
+                veil_error *err)
 {
   hierarchy *hs = NULL;
   size_t n = 0;
@@ -372,6 +381,16 @@ int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_er
   h->v2fd = -1;
   h->layout = layout_of(hs, n);
   h->default_path = dflt != NULL;
+  h->rootless = rootless;
+  h->wants_limits = wants_limits(l);
+  /* as runc: a user cannot be given v1 hierarchies, so a rootless container has no cgroup */
+  if (rootless && h->layout != CGROUP_V2) {
+    if (h->wants_limits)
+      veil_warn("linux.resources: ignored: a rootless container has no cgroup on cgroup v1");
+    cgroup_handle_free(h);
+    hierarchies_free(hs, n);
+    return 0;
+  }
   for (size_t i = 0; i < n; i++) {
     cg_dir *d = &h->dirs[h->n++];
     d->v2 = hs[i].v2;
@@ -456,13 +475,15 @@ int cgroup_make(cgroup_handle **hp, veil_error *err)
     rm_dir(&h->dirs[k]);
   /* as runc rootless: without a delegated cgroup an unprivileged user runs the container in its
    * own cgroups, unless the config asked for a path */
-  bool stay = geteuid() != 0 && h->default_path && err &&
+  bool stay = (h->rootless || (geteuid() != 0 && h->default_path)) && err &&
               (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS);
+  bool quiet = h->rootless && !h->wants_limits;
   cgroup_handle_free(h);
   *hp = NULL;
   if (!stay)
     return -1;
-  veil_warn("%s (the container stays in the caller's cgroups)", err->msg);
+  if (!quiet)
+    veil_warn("%s (the container stays in the caller's cgroups)", err->msg);
   veil_error_clear(err);
   return 0;
 }

@@ -30,11 +30,14 @@ int cgroup_systemd_check(veil_error *err);
  * hierarchy (v1: each one; v2 and the hybrid unified one: one
  * directory) and counts, per directory, the trailing components that do not exist yet: what
  * cgroup_make will create.  Nothing is made: the caller records the plan (cgroup_to_state) where
- * a delete finds it even if veil dies while it makes them. */
-int cgroup_plan(const char *id, const oci_linux *l, cgroup_handle **out, veil_error *err);
+ * a delete finds it even if veil dies while it makes them.  ROOTLESS: on v1 or hybrid
+ * hierarchies no cgroup at all (*out = NULL; a warning when linux.resources sets limits). */
+int cgroup_plan(const char *id, const oci_linux *l, bool rootless, cgroup_handle **out,
+                veil_error *err);
 /* Makes the planned directories and records what it really created.  On failure what it made is
- * removed; *h = NULL (with a warning, and 0) for a non-root caller that may not create the
- * default path. */
+ * removed; *h = NULL and 0 when the caller may not make them (EACCES, EPERM, EROFS) and is
+ * rootless, or not root and on the default path: the container stays in the caller's cgroups
+ * (a warning unless rootless without limits asked). */
 int cgroup_make(cgroup_handle **h, veil_error *err);
 
 cgroup_layout cgroup_handle_layout(const cgroup_handle *h);

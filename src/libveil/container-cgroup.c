@@ -5,7 +5,11 @@
 #include "state.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 /* The container locked (exclusive for a change), its state and its cgroup. */
 int container_open_with_cgroup(const char *root, const char *id, bool exclusive,
@@ -69,6 +73,46 @@ int veil_container_resume(const char *root, const char *id, veil_error *err)
   return pause_or_resume(root, id, false, err);
 }
 
+/* Without a cgroup (rootless on cgroup v1): the processes in the init's pid namespace when it has
+ * its own (exec'd ones are not the init's descendants); else the init alone. */
+static int pids_in_pidns(pid_t init, pid_t **pids, size_t *n, veil_error *err)
+{
+  char path[64];
+  struct stat ns, self, other;
+  size_t cap = 16;
+  struct dirent *de;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+  if (stat(path, &ns) < 0 || stat("/proc/self/ns/pid", &self) < 0)
+    return veil_fail(err, errno, "pid namespace of the init %d", (int)init);
+  if (!(*pids = malloc(cap * sizeof(pid_t))))
+    return veil_fail(err, ENOMEM, "ps");
+  (*pids)[(*n)++] = init;
+  if (ns.st_ino == self.st_ino && ns.st_dev == self.st_dev)
+    return 0;
+  DIR *proc = opendir("/proc");
+  if (!proc)
+    return veil_fail(err, errno, "open /proc");
+  while ((de = readdir(proc))) {
+    int pid = atoi(de->d_name);
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+    if (pid <= 0 || pid == init || stat(path, &other) < 0 || other.st_ino != ns.st_ino ||
+        other.st_dev != ns.st_dev)
+      continue;
+    if (*n == cap) {
+      pid_t *more = realloc(*pids, (cap *= 2) * sizeof(pid_t));
+      if (!more) {
+        closedir(proc);
+        return veil_fail(err, ENOMEM, "ps");
+      }
+      *pids = more;
+    }
+    (*pids)[(*n)++] = pid;
+  }
+  closedir(proc);
+  return 0;
+}
+
 int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, veil_error *err)
 {
   veil_state_file *s = NULL;
@@ -90,11 +134,7 @@ int veil_container_pids(const char *root, const char *id, pid_t **pids, size_t *
     veil_fail(err, 0, "container \"%s\" is %s", id, veil_status_name(st));
     goto out;
   }
-  if (!cg) {
-    veil_fail(err, 0, "container \"%s\" has no cgroup to list processes from", id);
-    goto out;
-  }
-  rc = cgroup_pids(cg, pids, n, err);
+  rc = cg ? cgroup_pids(cg, pids, n, err) : pids_in_pidns(s->pid, pids, n, err);
 out:
   cgroup_handle_free(cg);
   veil_state_file_free(s);

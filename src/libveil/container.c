@@ -154,7 +154,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   dir_made = true;
   phases_mark(&ph, "state");
   if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
-      cgroup_plan(id, cfg->linux, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+      cgroup_plan(id, cfg->linux, o->rootless, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
 
   now = veil_now_rfc3339();
@@ -210,6 +210,7 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   ictx.sync_fd = sync[1];
   ictx.console_fd = console_fd;
   ictx.no_pivot = o->no_pivot;
+  ictx.maps_need_dumpable = geteuid() != 0;
   ictx.no_new_keyring = o->no_new_keyring;
   ictx.preserve_fds = o->preserve_fds;
   ictx.listen_fds = o->listen_fds;

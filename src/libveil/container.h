@@ -24,6 +24,8 @@ typedef struct veil_create_opts {
   bool relay_terminal;
   /* --systemd-cgroup: cgroupsPath is slice:prefix:name, managed through systemd */
   bool systemd_cgroup;
+  /* --rootless: cgroups the caller may not make are skipped (none at all on cgroup v1) */
+  bool rootless;
 } veil_create_opts;
 
 int veil_container_create(const char *root, const char *id, const veil_create_opts *opts,

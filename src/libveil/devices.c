@@ -69,12 +69,12 @@ static int find_host_node(const dev_spec *d, char *buf, size_t size)
   return found ? 0 : -1;
 }
 
+static int bind_host_node(int rootfd, const dev_spec *d, veil_error *err);
+
 /* IS_DEFAULT: one of runtime-linux.md's default devices, which a config mount may replace. */
 static int create_device(int rootfd, const dev_spec *d, bool userns, bool is_default,
                          veil_error *err)
 {
-  char target[FD_PATH_SIZE], host[4096];
-  cleanup_close int fd = -1;
   struct stat st;
 
   if (!userns) {
@@ -101,14 +101,26 @@ static int create_device(int rootfd, const dev_spec *d, bool userns, bool is_def
         return veil_fail(err, errno, "remove /%s", d->path);
       }
     }
-    if (mknodat(parent, base, d->type | d->mode, makedev(d->major, d->minor)) < 0)
+    if (mknodat(parent, base, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
+      /* veil itself runs in a user namespace (as under rootless Podman): bind as below */
+      if (errno == EPERM && d->type != S_IFIFO)
+        return bind_host_node(rootfd, d, err);
       return veil_fail(err, errno, "mknod /%s", d->path);
+    }
     if (fchmodat(parent, base, d->mode, 0) < 0 ||
         fchownat(parent, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
       return veil_fail(err, errno, "set owner and mode of /%s", d->path);
     return 0;
   }
-  /* user namespace: bind the host's node over an empty file */
+  return bind_host_node(rootfd, d, err);
+}
+
+/* A user namespace cannot make device nodes: the host's node is bound over an empty file. */
+static int bind_host_node(int rootfd, const dev_spec *d, veil_error *err)
+{
+  char target[FD_PATH_SIZE], host[4096];
+  cleanup_close int fd = -1;
+
   if (find_host_node(d, host, sizeof(host)) < 0)
     return veil_fail(err, 0, "device /%s: the host has no %u:%u node to bind", d->path, d->major,
                      d->minor);

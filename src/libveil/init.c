@@ -48,10 +48,15 @@ static int userns_handshake(init_ctx *c, veil_error *err)
 {
   sync_msg m;
 
+  /* No container code runs yet, and the window closes before any does. */
+  if (c->maps_need_dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    return veil_fail(err, errno, "prctl(PR_SET_DUMPABLE) for the id maps");
   if (sync_send(c->sync_fd, SYNC_USERNS, 0, NULL) < 0)
     return veil_fail(err, errno, "sync with the parent");
   if (sync_expect(c->sync_fd, SYNC_MAPPED, &m, err) < 0)
     return -1;
+  if (c->maps_need_dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return veil_fail(err, errno, "prctl(PR_SET_DUMPABLE)");
   if (idmap_maps_root(c->cfg->linux)) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return veil_fail(err, errno, "become root in the user namespace");

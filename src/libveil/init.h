@@ -22,6 +22,9 @@ typedef struct init_ctx {
                    * init keeps no handle of the host's directories (CVE-2024-21626 class) */
   int console_fd; /* connected --console-socket, or -1 */
   bool no_pivot;
+  /* the parent is not root: it can open /proc/PID/uid_map (or let newuidmap do it) only while
+   * the init is dumpable */
+  bool maps_need_dumpable;
   bool no_new_keyring;
   int preserve_fds;
   int listen_fds; /* LISTEN_FDS passed through: fds 3.., before the preserved ones */

@@ -515,6 +515,29 @@ static int set_recursive_attrs(mount_ctx *ctx, const char *field, const char *de
   return 0;
 }
 
+/* As runc: sysfs needs a network namespace of our own and mqueue an IPC one (a user namespace
+ * cannot mount them otherwise); the container then shares the host's, read-only if asked. */
+static const char *host_fallback(const char *type)
+{
+  if (!strcmp(type, "sysfs"))
+    return "/sys";
+  if (!strcmp(type, "mqueue"))
+    return "/dev/mqueue";
+  return NULL;
+}
+
+static const char *denied_hint(const mount_ctx *ctx, const char *type, int e)
+{
+  if (!ctx->userns || e != EPERM)
+    return "";
+  if (host_fallback(type))
+    return !strcmp(type, "sysfs") ? " (a user namespace needs its own network namespace for "
+                                    "sysfs, and the host's /sys could not be bound)"
+                                  : " (a user namespace needs its own IPC namespace for mqueue, "
+                                    "and the host has no /dev/mqueue to bind)";
+  return " (not allowed in a user namespace: only the host's root can mount it)";
+}
+
 /* A filesystem mount (tmpfs, proc, ...); with tmpcopyup the tmpfs gets a copy of the directory
  * it covers, read through an fd opened before the mount hid it. */
 /* keep_mode: the permissions of the directory a tmpfs covers, 0 for none.  A tmpfs comes
@@ -535,9 +558,11 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
       return veil_fail(err, errno, "%s: open %s to copy it up", field, m->destination);
   }
   rc = mount(source, target, type, flags, o->data);
-  if (rc < 0 && !strcmp(type, "sysfs") && (errno == EPERM || errno == EACCES)) {
-    /* sysfs needs a network namespace of our own; share the host's read-only instead. */
-    rc = mount("/sys", target, NULL, MS_BIND | MS_REC, NULL);
+  const char *host = host_fallback(type);
+  int mount_errno = errno;
+  if (rc < 0 && host && (errno == EPERM || errno == EACCES) && access(host, F_OK) == 0) {
+    rc = mount(host, target, NULL, MS_BIND | MS_REC, NULL);
+    mount_errno = errno;
     if (rc == 0 && (o->flags & MS_RDONLY)) {
       if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
         return -1;
@@ -546,8 +571,8 @@ static int fs_mount(mount_ctx *ctx, const oci_mount *m, const char *field, int *
     }
   }
   if (rc < 0)
-    return veil_fail(err, errno, "%s: mount %s on %s", field, type[0] ? type : "(no type)",
-                     m->destination);
+    return veil_fail(err, mount_errno, "%s: mount %s on %s%s", field, type[0] ? type : "(no type)",
+                     m->destination, denied_hint(ctx, type, mount_errno));
   if (keep_mode && !o->tmpcopyup) {
     if (reopen_target(ctx, m->destination, true, tfd, target, err) < 0)
       return -1;

@@ -339,3 +339,19 @@ int veil_range_list_each(const char *list, long max, int (*fn)(long first, long 
   }
   return 0;
 }
+
+bool veil_in_user_namespace(void)
+{
+  char buf[256];
+  unsigned long inside, outside, count;
+  int used = 0;
+  cleanup_close int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  if (sscanf(buf, "%lu %lu %lu\n%n", &inside, &outside, &count, &used) != 3)
+    return true;
+  return inside != 0 || outside != 0 || count != 4294967295UL || buf[used] != '\0';
+}

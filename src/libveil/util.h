@@ -85,6 +85,10 @@ const char *veil_printable(const char *s, char buf[VEIL_PRINTABLE_SIZE]);
 int veil_parse_u64(const char *s, uint64_t *out);
 int veil_parse_int(const char *s, int *out);
 
+/* Whether this process is in a user namespace other than the initial one (its uid_map is not
+ * the identity over all ids). */
+bool veil_in_user_namespace(void);
+
 /* mkdir -p; existing directories are fine. */
 int veil_mkdir_p(const char *path, mode_t mode, veil_error *err);
 
