@@ -199,7 +199,7 @@ sub_start() { awk -F: -v u="$1" '$1 == u { print $2; exit }' "$2"; }
 		--argjson g "$(gid_of "$RL_U1")" --argjson sg "$(sub_start "$RL_U1" /etc/subgid)"
 	run uveil "$RL_U1" run --bundle "$B1" "$ID"
 	[ "$status" -eq 1 ]
-	[ "$output" = "veil: linux.uidMappings[1]: host ids 1-10 are neither the caller's own id $(uid_of "$RL_U1") nor in its subordinate ranges in /etc/subuid" ]
+	[ "$output" = "veil: config.json: linux.uidMappings[1]: host ids 1-10 are neither the caller's own id $(uid_of "$RL_U1") nor in its subordinate ranges in /etc/subuid" ]
 	[ ! -e "$RL_DIR/run-$RL_U1/veil/$ID" ]
 	# no process of the user is left in the bundle
 	for pid in $(pgrep -u "$RL_U1"); do
@@ -209,13 +209,13 @@ sub_start() { awk -F: -v u="$1" '$1 == u { print $2; exit }' "$2"; }
 	ucfg '.linux.uidMappings[1] = {containerID: 1, hostID: $su, size: 65537}' --argjson su "$su"
 	run uveil "$RL_U1" run --bundle "$B1" "$ID"
 	[ "$status" -eq 1 ]
-	[[ "$output" == "veil: linux.uidMappings[1]: host ids $su-$((su + 65536)) are neither"* ]]
+	[[ "$output" == "veil: config.json: linux.uidMappings[1]: host ids $su-$((su + 65536)) are neither"* ]]
 	# and another user's own uid
 	ucfg '.linux.uidMappings = [{containerID: 0, hostID: $u, size: 1}] | .linux.gidMappings = [{containerID: 0, hostID: $g, size: 1}]' \
 		--argjson u "$(uid_of "$RL_U2")" --argjson g "$(gid_of "$RL_U1")"
 	run uveil "$RL_U1" run --bundle "$B1" "$ID"
 	[ "$status" -eq 1 ]
-	[ "$output" = "veil: linux.uidMappings[0]: host ids $(uid_of "$RL_U2")-$(uid_of "$RL_U2") are neither the caller's own id $(uid_of "$RL_U1") nor in its subordinate ranges in /etc/subuid" ]
+	[ "$output" = "veil: config.json: linux.uidMappings[0]: host ids $(uid_of "$RL_U2")-$(uid_of "$RL_U2") are neither the caller's own id $(uid_of "$RL_U1") nor in its subordinate ranges in /etc/subuid" ]
 	[ ! -e "$RL_DIR/run-$RL_U1/veil/$ID" ]
 }
 

@@ -77,21 +77,33 @@ static bool in_subordinate_ranges(const map_kind *k, const char *name, unsigned 
   return false;
 }
 
-static int check_helper_ranges(const map_kind *k, const oci_id_mapping *m, size_t n,
-                               veil_error *err)
+static map_kind map_kind_of(bool gid)
 {
-  struct passwd *pw = getpwuid(geteuid());
-  const char *name = pw ? pw->pw_name : NULL;
+  if (gid)
+    return (map_kind){"gid_map", "gidMappings", "newgidmap", "/etc/subgid", getegid()};
+  return (map_kind){"uid_map", "uidMappings", "newuidmap", "/etc/subuid", geteuid()};
+}
 
-  for (size_t i = 0; i < n; i++) {
-    unsigned long first = m[i].host_id, count = m[i].size;
-    if ((count == 1 && first == k->own) || in_subordinate_ranges(k, name, first, count))
-      continue;
-    return veil_fail(err, 0,
-                     "linux.%s[%zu]: host ids %lu-%lu are neither the caller's own id %u nor in "
-                     "its subordinate ranges in %s",
-                     k->field, i, first, first + count - 1, k->own, k->subids);
-  }
+int idmap_check_owned(bool gid, const oci_id_mapping *m, size_t i, veil_error *err)
+{
+  const map_kind kind = map_kind_of(gid), *k = &kind;
+  struct passwd *pw = getpwuid(geteuid());
+  unsigned long first = m[i].host_id, count = m[i].size;
+
+  if ((count == 1 && first == k->own) ||
+      in_subordinate_ranges(k, pw ? pw->pw_name : NULL, first, count))
+    return 0;
+  return veil_fail(err, 0,
+                   "linux.%s[%zu]: host ids %lu-%lu are neither the caller's own id %u nor in "
+                   "its subordinate ranges in %s",
+                   k->field, i, first, first + count - 1, k->own, k->subids);
+}
+
+static int check_helper_ranges(bool gid, const oci_id_mapping *m, size_t n, veil_error *err)
+{
+  for (size_t i = 0; i < n; i++)
+    if (idmap_check_owned(gid, m, i, err) < 0)
+      return -1;
   return 0;
 }
 
@@ -161,8 +173,7 @@ static int write_both(pid_t pid, const map_kind *uid, const map_kind *gid, const
 
 int idmap_write(pid_t pid, const oci_linux *l, veil_error *err)
 {
-  const map_kind uid = {"uid_map", "uidMappings", "newuidmap", "/etc/subuid", geteuid()};
-  const map_kind gid = {"gid_map", "gidMappings", "newgidmap", "/etc/subgid", getegid()};
+  const map_kind uid = map_kind_of(false), gid = map_kind_of(true);
   char path[64];
 
   /* The kernel takes at most 340 lines, in one write. */
@@ -179,8 +190,8 @@ int idmap_write(pid_t pid, const oci_linux *l, veil_error *err)
       return veil_error_prefix(err, "linux.gidMappings");
     return write_both(pid, &uid, &gid, l, err);
   }
-  if (check_helper_ranges(&uid, l->uid_mappings, l->uid_mappings_len, err) < 0 ||
-      check_helper_ranges(&gid, l->gid_mappings, l->gid_mappings_len, err) < 0 ||
+  if (check_helper_ranges(false, l->uid_mappings, l->uid_mappings_len, err) < 0 ||
+      check_helper_ranges(true, l->gid_mappings, l->gid_mappings_len, err) < 0 ||
       run_helper(pid, &uid, l->uid_mappings, l->uid_mappings_len, err) < 0)
     return -1;
   return run_helper(pid, &gid, l->gid_mappings, l->gid_mappings_len, err);

@@ -3,6 +3,7 @@
 #include "cgroup-resources.h"
 #include "cgroup.h"
 #include "config-load.h"
+#include "idmap.h"
 #include "log.h"
 #include "mempolicy.h"
 #include "mounts.h"
@@ -346,33 +347,6 @@ static int check_mounts(vctx *v)
   return 0;
 }
 
-/* The host ids an unprivileged caller may map: its own, and its /etc/subuid (subgid) ranges. */
-static bool caller_owns(const char *file, uint32_t own, uint64_t first, uint64_t size)
-{
-  char line[512], name[256] = "";
-
-  if (size == 1 && first == own)
-    return true;
-  FILE *f = fopen(file, "re");
-  if (!f)
-    return false;
-  snprintf(name, sizeof(name), "%u", (unsigned)own);
-  struct passwd *pw = getpwuid(geteuid());
-  const char *pw_name = pw ? pw->pw_name : NULL;
-  bool ok = false;
-  while (!ok && fgets(line, sizeof(line), f)) {
-    char who[256];
-    unsigned long long start, count;
-    if (sscanf(line, "%255[^:]:%llu:%llu", who, &start, &count) != 3)
-      continue;
-    if ((strcmp(who, name) && (!pw_name || strcmp(who, pw_name))))
-      continue;
-    ok = first >= start && first + size <= start + count;
-  }
-  fclose(f);
-  return ok;
-}
-
 static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
   return a < b + bs && b < a + as;
@@ -381,8 +355,7 @@ static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 static int check_idmap(vctx *v, const char *field, const oci_id_mapping *m, size_t n)
 {
   bool root = geteuid() == 0;
-  const char *sub = !strcmp(field, "uidMappings") ? "/etc/subuid" : "/etc/subgid";
-  uint32_t own = !strcmp(field, "uidMappings") ? geteuid() : getegid();
+  bool gid = !strcmp(field, "gidMappings");
 
   for (size_t i = 0; i < n; i++) {
     if (m[i].size == 0) {
@@ -404,12 +377,8 @@ static int check_idmap(vctx *v, const char *field, const oci_id_mapping *m, size
                            "config.json: linux.%s[%zu]: host ids overlap those of linux.%s[%zu]",
                            field, i, field, j));
     }
-    if (!root && !caller_owns(sub, own, m[i].host_id, m[i].size))
-      CHECK(v, veil_fail(v->err, 0,
-                         "config.json: linux.%s[%zu]: host ids %u-%llu are neither the caller's "
-                         "own id nor in its %s ranges",
-                         field, i, m[i].host_id, (unsigned long long)m[i].host_id + m[i].size - 1,
-                         sub));
+    if (!root && idmap_check_owned(gid, m, i, v->err) < 0)
+      CHECK(v, veil_error_prefix(v->err, "config.json"));
   }
   return 0;
 }
@@ -437,9 +406,10 @@ static int check_resources(vctx *v)
   int rc;
 
   if (!v->o) {
-    /* create plans the cgroup itself once it has an id; check only has a stand-in for one */
+    /* create plans the cgroup itself once it has an id; check only has a stand-in for one, and
+     * judges as --rootless auto would */
     cgroup_handle *h = NULL;
-    if (cgroup_plan("veil-check", l, &h, v->err) < 0)
+    if (cgroup_plan("veil-check", l, geteuid() != 0 || veil_in_user_namespace(), &h, v->err) < 0)
       CHECK(v, veil_error_prefix(v->err, "config.json"));
     cgroup_handle_free(h);
   }
