@@ -562,19 +562,50 @@ int cgroup_descend(cgroup_handle *h, const char *spec, veil_error *err)
   return 0;
 }
 
-int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err)
+int cgroup_enter(const cgroup_handle *h, pid_t pid, bool v1_done, veil_error *err)
 {
   char buf[32];
 
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   for (size_t i = 0; i < h->n; i++) {
     /* clone3 put it there already: another write would only take the attach lock again */
-    if (h->dirs[i].v2 && h->v2fd >= 0)
+    if (h->dirs[i].v2 ? h->v2fd >= 0 : v1_done)
       continue;
-    if (cg_write(h->dirs[i].path, "cgroup.procs", buf, err) < 0)
+    if (cg_write(h->dirs[i].path, h->dirs[i].v2 || pid ? "cgroup.procs" : "tasks", buf, err) < 0)
       return veil_error_prefix(err, "join cgroup");
   }
   return 0;
+}
+
+int cgroup_open_v1_tasks(const cgroup_handle *h, int fds[CGROUP_V1_MAX], size_t *n, veil_error *err)
+{
+  *n = 0;
+  for (size_t i = 0; h && i < h->n; i++) {
+    if (h->dirs[i].v2)
+      continue;
+    cleanup_free char *path = veil_strdup_printf("%s/tasks", h->dirs[i].path);
+    int fd = *n < CGROUP_V1_MAX && path ? open(path, O_WRONLY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+      veil_fail(err, *n < CGROUP_V1_MAX ? errno : E2BIG, "join cgroup: open %s/tasks",
+                h->dirs[i].path);
+      veil_close_all(fds, *n);
+      *n = 0;
+      return -1;
+    }
+    fds[(*n)++] = fd;
+  }
+  return 0;
+}
+
+int cgroup_enter_self(int fds[CGROUP_V1_MAX], size_t n, veil_error *err)
+{
+  int rc = 0;
+
+  for (size_t i = 0; i < n && rc == 0; i++)
+    if (write(fds[i], "0", 1) != 1)
+      rc = veil_fail(err, errno, "join cgroup: move into the v1 hierarchy %zu", i);
+  veil_close_all(fds, n);
+  return rc;
 }
 
 static const cg_dir *dir_of(const cgroup_handle *h, const char *controller)

@@ -51,9 +51,21 @@ int cgroup_v2_dirfd(const cgroup_handle *h);
  * ("unified" or "" for cgroup2).  SUB is relative, without "..". */
 int cgroup_descend(cgroup_handle *h, const char *spec, veil_error *err);
 
-/* Writes pid to cgroup.procs in every hierarchy (0: the calling process), but the cgroup2 one
- * when the process was cloned into cgroup_v2_dirfd(). */
-int cgroup_enter(const cgroup_handle *h, pid_t pid, veil_error *err);
+/* Writes pid to cgroup.procs in every hierarchy, but the cgroup2 one when the process was cloned
+ * into cgroup_v2_dirfd() and the v1 ones when V1_DONE (it moved itself: cgroup_enter_self).
+ * Pid 0 is the calling process, which must be single-threaded: it moves itself as below. */
+int cgroup_enter(const cgroup_handle *h, pid_t pid, bool v1_done, veil_error *err);
+
+/* A v1 hierarchy moves a pid written to cgroup.procs under the threadgroup lock, whose first
+ * taking waits for an RCU grace period (5-10 ms); a thread that moves itself alone ("0" to
+ * tasks) takes no such lock.  So the parent opens each v1 tasks file before the clone
+ * (cgroup_open_v1_tasks: at most CGROUP_V1_MAX fds, O_CLOEXEC; *n = 0 when there is no v1
+ * hierarchy) and the single-threaded child moves itself with cgroup_enter_self, then closes
+ * them.  The parent's open credentials are what the kernel checks. */
+#define CGROUP_V1_MAX 16
+int cgroup_open_v1_tasks(const cgroup_handle *h, int fds[CGROUP_V1_MAX], size_t *n,
+                         veil_error *err);
+int cgroup_enter_self(int fds[CGROUP_V1_MAX], size_t n, veil_error *err);
 
 /* The directory of controller "memory", "cpu", ..., "name=systemd", or "" (or "unified") for the
  * cgroup2 one; NULL if the container has none there. */

@@ -217,14 +217,17 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
   ictx.seccomp_filter = seccomp_filter;
   ictx.seccomp_sock = seccomp_sock;
 
-  child = spawn_clone3(ns_plan_clone_flags(&ictx.ns), NULL, cgroup_v2_dirfd(cg));
-  if (child < 0) {
-    veil_fail(err, errno, "clone3");
+  if (cgroup_open_v1_tasks(cg, ictx.cg_tasks, &ictx.n_cg_tasks, err) < 0)
     goto out;
-  }
+  child = spawn_clone3(ns_plan_clone_flags(&ictx.ns), NULL, cgroup_v2_dirfd(cg));
   if (child == 0) {
     close(sync[0]);
     container_init(&ictx);
+  }
+  veil_close_all(ictx.cg_tasks, ictx.n_cg_tasks);
+  if (child < 0) {
+    veil_fail(err, errno, "clone3");
+    goto out;
   }
   close(sync[1]);
   sync[1] = -1;

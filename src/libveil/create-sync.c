@@ -70,7 +70,8 @@ static int init_error_or(int sync_fd, veil_error *err)
 static int attach_init(int sync_fd, const oci_config *cfg, const cgroup_handle *cg, pid_t pid,
                        veil_phases *ph, veil_error *err)
 {
-  if (cg && cgroup_enter(cg, pid, err) < 0)
+  /* the v1 hierarchies it entered itself (init_ctx.cg_tasks) */
+  if (cg && cgroup_enter(cg, pid, true, err) < 0)
     return init_error_or(sync_fd, err);
   phases_mark(ph, "cgroup-attach");
   if (cg && cgroup_resources_apply_linux(cg, cfg->linux, err) < 0)

@@ -353,7 +353,7 @@ static void joiner_run(exec_child *c)
     child_fail(c, &err);
   /* Into the container's cgroup while the host's cgroupfs is still in view and before its
    * cgroup namespace (rooted there) is joined; on cgroup2 clone3 put us there already. */
-  if (c->cg && cgroup_enter(c->cg, 0, &err) < 0)
+  if (c->cg && cgroup_enter(c->cg, 0, false, &err) < 0)
     child_fail(c, &err);
   joiner_close_host_fds(c);
   /* the listener's state names the process by its host pid, which only we learn */

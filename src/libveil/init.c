@@ -472,6 +472,10 @@ void container_init(init_ctx *c)
   int fifo;
 
   phases_begin(&c->phases, "init", true);
+  /* into every cgroup before anything else, nothing of the user's is near */
+  if (cgroup_enter_self(c->cg_tasks, c->n_cg_tasks, &err) < 0)
+    init_fail(c, &err);
+  phases_mark(&c->phases, "cgroup-self-attach");
   close_host_fds(c);
   c->fd_dir = -1;
   /* `veil run` blocks signals to forward them; the container starts with none blocked. */

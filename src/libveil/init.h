@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "namespaces.h"
 #include "oci.h"
 #include "phase.h"
@@ -21,6 +22,10 @@ typedef struct init_ctx {
   int fifo_fd;    /* O_PATH of ROOT/ID/exec.fifo, reopened for writing after pivot_root: the
                    * init keeps no handle of the host's directories (CVE-2024-21626 class) */
   int console_fd; /* connected --console-socket, or -1 */
+  /* the v1 hierarchies' tasks files, opened by the parent: the init moves itself into them
+   * first thing (cgroup_enter_self), without the wait a write by the parent costs */
+  int cg_tasks[CGROUP_V1_MAX];
+  size_t n_cg_tasks;
   bool no_pivot;
   /* the parent is not root: it can open /proc/PID/uid_map (or let newuidmap do it) only while
    * the init is dumpable */

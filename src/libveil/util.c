@@ -268,6 +268,15 @@ static int cmp_int(const void *a, const void *b)
   return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
+void veil_close_all(int *fds, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0) {
+      close(fds[i]);
+      fds[i] = -1;
+    }
+}
+
 void veil_close_fds_except(int from, int *keep, size_t n)
 {
   qsort(keep, n, sizeof(int), cmp_int);

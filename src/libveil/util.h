@@ -70,6 +70,8 @@ int veil_write_all(int fd, const void *buf, size_t len);
 /* Closes every fd from FROM up, except the N in KEEP (any order, -1 entries ignored; KEEP is
  * sorted in place). */
 void veil_close_fds_except(int from, int *keep, size_t n);
+/* Closes FDS[0..N) that are open and sets each to -1. */
+void veil_close_all(int *fds, size_t n);
 /* One sendmsg of buf on a unix socket, with fd attached by SCM_RIGHTS when fd >= 0; retries
  * EINTR, never raises SIGPIPE.  Returns the bytes sent or -1 with errno. */
 ssize_t veil_sendmsg_fd(int sock, const void *buf, size_t len, int fd);
