@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,9 +69,9 @@ static int write_pid_file(const char *path, pid_t pid, veil_error *err)
 
 static char *owner_name(uid_t uid)
 {
-  struct passwd *pw = getpwuid(uid);
+  char *name = veil_user_name(uid);
 
-  return pw ? strdup(pw->pw_name) : veil_strdup_printf("%u", (unsigned)uid);
+  return name ? name : veil_strdup_printf("%u", (unsigned)uid);
 }
 
 /* Reaps a child just sent SIGKILL, for at most 5 s: one that stays frozen (a thaw that failed,

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +86,10 @@ static map_kind map_kind_of(bool gid)
 int idmap_check_owned(bool gid, const oci_id_mapping *m, size_t i, veil_error *err)
 {
   const map_kind kind = map_kind_of(gid), *k = &kind;
-  struct passwd *pw = getpwuid(geteuid());
+  cleanup_free char *name = veil_user_name(geteuid());
   unsigned long first = m[i].host_id, count = m[i].size;
 
-  if ((count == 1 && first == k->own) ||
-      in_subordinate_ranges(k, pw ? pw->pw_name : NULL, first, count))
+  if ((count == 1 && first == k->own) || in_subordinate_ranges(k, name, first, count))
     return 0;
   return veil_fail(err, 0,
                    "linux.%s[%zu]: host ids %lu-%lu are neither the caller's own id %u nor in "

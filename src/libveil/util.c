@@ -268,6 +268,27 @@ static int cmp_int(const void *a, const void *b)
   return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
+char *veil_user_name(uid_t uid)
+{
+  FILE *f = fopen("/etc/passwd", "re");
+  char line[1024], *name = NULL;
+
+  if (!f)
+    return NULL;
+  while (!name && fgets(line, sizeof(line), f)) {
+    char *save = NULL, *user = strtok_r(line, ":", &save), *pass = strtok_r(NULL, ":", &save),
+         *id = strtok_r(NULL, ":", &save), *end;
+    if (!user || !pass || !id)
+      continue;
+    errno = 0;
+    unsigned long v = strtoul(id, &end, 10);
+    if (!errno && *id && !*end && v == (unsigned long)uid)
+      name = strdup(user);
+  }
+  fclose(f);
+  return name;
+}
+
 void veil_close_all(int *fds, size_t n)
 {
   for (size_t i = 0; i < n; i++)

@@ -70,6 +70,9 @@ int veil_write_all(int fd, const void *buf, size_t len);
 /* Closes every fd from FROM up, except the N in KEEP (any order, -1 entries ignored; KEEP is
  * sorted in place). */
 void veil_close_fds_except(int from, int *keep, size_t n);
+/* UID's name in /etc/passwd (malloc'd), or NULL.  Read directly, not through NSS: a static veil
+ * has no NSS modules, and the names veil needs (state's owner, /etc/subuid lines) are local. */
+char *veil_user_name(uid_t uid);
 /* Closes FDS[0..N) that are open and sets each to -1. */
 void veil_close_all(int *fds, size_t n);
 /* One sendmsg of buf on a unix socket, with fd attached by SCM_RIGHTS when fd >= 0; retries
