@@ -20,6 +20,8 @@ setup() {
 	common_setup
 	UNIT=veiltest-$ID.scope
 	CG=/sys/fs/cgroup/system.slice/$UNIT
+	# the id has a dash, which would nest one slice more
+	NEST=veiltest-n${ID//-/_}.slice
 	cfg '.linux.cgroupsPath = $p' --arg p "system.slice:veiltest:$ID"
 }
 
@@ -29,7 +31,7 @@ teardown() {
 	common_teardown
 	# a unit the runtime left behind fails the test that left it (delete checks it); here it
 	# only must not spoil the next test
-	for u in "$UNIT" "$RT-$ID.scope" veiltest-nest-$ID.slice veiltest-nest.slice veiltest.slice; do
+	for u in "$UNIT" "$RT-$ID.scope" "$NEST" veiltest.slice; do
 		systemctl stop "$u" >/dev/null 2>&1 || true
 		systemctl reset-failed "$u" >/dev/null 2>&1 || true
 	done
@@ -98,7 +100,6 @@ sd_start() {
 	}
 	[ -d /run/systemd/system ]
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]
-	systemctl is-system-running --wait >/dev/null || true
 }
 
 @test "systemd: create puts the init in the scope before it runs; delete leaves no unit" {
@@ -112,7 +113,11 @@ sd_start() {
 	assert_prop Delegate yes
 	assert_prop Slice system.slice
 	assert_prop ControlGroup "/system.slice/$UNIT"
-	[ "$(jq -r .cgroup_paths.unified "$ROOT/$ID/state.json" 2>/dev/null || echo "$CG")" = "$CG" ]
+	if [ "$RT" = veil ]; then
+		# what delete --force needs even when state.json is spoilt: the unit in the intent record
+		jq -e --arg f "cgroup-systemd-unit=$UNIT" '.flags | index($f)' "$ROOT/$ID/intent.json"
+		[ "$(jq -r .cgroupPaths.unified "$ROOT/$ID/state.json")" = "$CG" ]
+	fi
 	sd start "$ID"
 	[ "$status" -eq 0 ]
 	wait_for_status "$ID" running
@@ -240,15 +245,15 @@ sd_start() {
 }
 
 @test "systemd: a dash in the slice nests it" {
-	cfg '.linux.cgroupsPath = $p' --arg p "veiltest-nest-$ID.slice:veiltest:$ID"
+	cfg '.linux.cgroupsPath = $p' --arg p "$NEST:veiltest:$ID"
 	sd_start
 	pid=$(ctr_pid)
-	grep -qx "0::/veiltest.slice/veiltest-nest.slice/veiltest-nest-$ID.slice/$UNIT" "/proc/$pid/cgroup"
-	assert_prop Slice "veiltest-nest-$ID.slice"
+	grep -qx "0::/veiltest.slice/$NEST/$UNIT" "/proc/$pid/cgroup"
+	assert_prop Slice "$NEST"
 	sd delete --force "$ID"
 	[ "$status" -eq 0 ]
 	no_unit "$UNIT"
-	systemctl stop "veiltest-nest-$ID.slice" veiltest-nest.slice veiltest.slice
+	systemctl stop "$NEST" veiltest.slice
 }
 
 @test "systemd: without cgroupsPath the scope is RUNTIME-ID.scope in system.slice" {
@@ -261,4 +266,25 @@ sd_start() {
 	sd delete --force "$ID"
 	[ "$status" -eq 0 ]
 	no_unit "$UNIT"
+}
+
+@test "systemd: delete --force with a spoilt state.json stops the scope (the intent record names it)" {
+	[ "$RT" = veil ] || skip "runc keeps no intent record: a spoilt state.json is its own business"
+	sd_start
+	pid=$(ctr_pid)
+	echo '{not json' >"$ROOT/$ID/state.json"
+	sd delete --force "$ID"
+	[ "$status" -eq 0 ]
+	no_unit "$UNIT"
+	[ ! -e "$CG" ]
+	[ ! -e "$ROOT/$ID" ]
+	! process_running "$pid"
+}
+
+@test "systemd: events --stats reads the scope's cgroup" {
+	cfg '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 42}}'
+	sd_start
+	sd events --stats "$ID"
+	[ "$status" -eq 0 ]
+	jq -e '.type == "stats" and .data.pids.current >= 1 and .data.pids.limit == 42' <<<"$stdout"
 }
