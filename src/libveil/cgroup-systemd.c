@@ -1,11 +1,21 @@
-/* veil — the systemd cgroup driver's names (cgroup-systemd.h). */
+/* veil — the systemd cgroup driver (cgroup-systemd.h): the unit's name and place, and the
+ * handle the rest of the cgroup code works on once systemd made the unit's directory. */
+#include "config.h"
 #include "cgroup-systemd.h"
 
 #include <errno.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
+#include "cgroup-internal.h"
 #include "util.h"
+
+/* where systemd mounts cgroup2 on a host without v1 hierarchies */
+#define CGROUP2_ROOT "/sys/fs/cgroup"
 
 #define K "linux.cgroupsPath"
 
@@ -128,4 +138,104 @@ void cgroup_systemd_unit_clear(cgroup_systemd_unit *u)
   free(u->unit);
   free(u->path);
   memset(u, 0, sizeof(*u));
+}
+
+int cgroup_systemd_check(veil_error *err)
+{
+  /* sd_booted(3): systemd creates this directory early at boot and nobody else does */
+  struct stat st;
+
+  if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+    return veil_fail(err, 0,
+                     "--systemd-cgroup: systemd is not running on this host (PID 1 is not "
+                     "systemd)");
+#ifndef HAVE_LIBSYSTEMD
+  return veil_fail(err, 0,
+                   "--systemd-cgroup: veil was built without libsystemd (configure "
+                   "--disable-systemd)");
+#endif
+  return 0;
+}
+
+int cgroup_systemd_plan(const char *id, const oci_linux *l, const oci_map *annotations,
+                        cgroup_handle **out, veil_error *err)
+{
+  cleanup_free char *path = NULL;
+  _cleanup_(sd_props_clear) sd_props ps = {0};
+  cgroup_systemd_unit u;
+  struct statfs sf;
+  cgroup_handle *h;
+
+  *out = NULL;
+  if (cgroup_systemd_check(err) < 0)
+    return -1;
+  /* a user's units are its own systemd's, on its session bus: not this driver's */
+  if (geteuid() != 0)
+    return veil_fail(err, 0, "--systemd-cgroup: only root can use the systemd cgroup driver");
+  /* bad properties are refused before anything exists */
+  if (sd_props_from_resources(l ? l->resources : NULL, &ps, err) < 0 ||
+      sd_props_from_annotations(annotations, &ps, err) < 0)
+    return -1;
+  /* systemd on a v1 or hybrid host splits a unit over every hierarchy: not supported */
+  if (statfs(CGROUP2_ROOT, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+    return veil_fail(err, 0,
+                     "--systemd-cgroup: " CGROUP2_ROOT " is not cgroup2: the driver "
+                     "needs a host with cgroup v2 only");
+  if (cgroup_systemd_unit_parse(l ? l->cgroups_path : NULL, id, false, &u, err) < 0)
+    return -1;
+  path = veil_strdup_printf(CGROUP2_ROOT "%s", u.path);
+  h = calloc(1, sizeof(*h));
+  if (!path || !h || !(h->dirs = calloc(1, sizeof(*h->dirs)))) {
+    free(h);
+    cgroup_systemd_unit_clear(&u);
+    return veil_fail(err, ENOMEM, "cgroups");
+  }
+  h->v2fd = -1;
+  h->layout = CGROUP_V2;
+  h->n = 1;
+  h->dirs[0] = (cg_dir){.path = steal_pointer(&path),
+                        .ctrls = strdup("unified"),
+                        .v2 = true,
+                        .created = 1,
+                        .mnt_len = strlen(CGROUP2_ROOT)};
+  h->sd_unit = steal_pointer(&u.unit);
+  h->sd_slice = steal_pointer(&u.slice);
+  h->sd_desc = veil_strdup_printf("veil container %s", id);
+  cgroup_systemd_unit_clear(&u);
+  if (!h->dirs[0].ctrls || !h->sd_desc) {
+    cgroup_handle_free(h);
+    return veil_fail(err, ENOMEM, "cgroups");
+  }
+  *out = h;
+  return 0;
+}
+
+int cgroup_systemd_start(const cgroup_handle *h, pid_t pid, const oci_linux *l,
+                         const oci_map *annotations, veil_error *err)
+{
+  _cleanup_(sd_props_clear) sd_props ps = {0};
+
+  if (!h || !h->sd_unit)
+    return 0;
+  /* as runc: the annotations last, so that they can override what the resources set */
+  if (sd_props_from_resources(l ? l->resources : NULL, &ps, err) < 0 ||
+      sd_props_from_annotations(annotations, &ps, err) < 0)
+    return -1;
+  return sd_unit_start(h->sd_unit, h->sd_slice, h->sd_desc, pid, &ps, err);
+}
+
+int cgroup_systemd_update(const cgroup_handle *h, const oci_resources *r, veil_error *err)
+{
+  _cleanup_(sd_props_clear) sd_props ps = {0};
+
+  if (!h || !h->sd_unit)
+    return 0;
+  if (sd_props_from_resources(r, &ps, err) < 0)
+    return -1;
+  return sd_unit_set(h->sd_unit, &ps, err);
+}
+
+int cgroup_systemd_stop(const cgroup_handle *h, veil_error *err)
+{
+  return h && h->sd_unit ? sd_unit_stop(h->sd_unit, err) : 0;
 }

@@ -6,6 +6,7 @@
  * one like name=systemd) and at most one cgroup2.  cgroup-v1.c and cgroup-v2.c do what differs. */
 #include "config.h"
 #include "cgroup-internal.h"
+#include "cgroup-systemd.h"
 #include "state.h"
 #include "log.h"
 #include "util.h"
@@ -192,18 +193,6 @@ int cgroup_detect(cgroup_layout *out, veil_error *err)
   return 0;
 }
 
-int cgroup_systemd_check(veil_error *err)
-{
-  /* sd_booted(3): systemd creates this directory early at boot and nobody else does */
-  struct stat st;
-
-  if (lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode))
-    return veil_fail(err, 0, "--systemd-cgroup: the systemd cgroup driver is not implemented yet");
-  return veil_fail(err, 0,
-                   "--systemd-cgroup: systemd is not running on this host (PID 1 is not "
-                   "systemd)");
-}
-
 /* ---- create ------------------------------------------------------------------------------ */
 
 static const char *layout_name(cgroup_layout l)
@@ -220,6 +209,9 @@ void cgroup_handle_free(cgroup_handle *h)
     free(h->dirs[i].ctrls);
   }
   free(h->dirs);
+  free(h->sd_unit);
+  free(h->sd_slice);
+  free(h->sd_desc);
   if (h->v2fd >= 0)
     close(h->v2fd);
   free(h);
@@ -462,7 +454,8 @@ int cgroup_make(cgroup_handle **hp, veil_error *err)
   cgroup_handle *h = *hp;
   size_t i;
 
-  if (!h)
+  /* systemd makes the unit's directory when it starts the unit with the init in it */
+  if (!h || h->sd_unit)
     return 0;
   for (i = 0; i < h->n; i++)
     if (make_one(h, &h->dirs[i], err) < 0)
@@ -860,6 +853,9 @@ int cgroup_destroy(cgroup_handle *h, veil_error *err)
     veil_error_clear(&ignored);
     wait_empty(h);
   }
+  /* systemd removes the unit's directory (and what the container made below it) */
+  if (h->sd_unit && cgroup_systemd_stop(h, err) < 0)
+    rc = -1;
   for (size_t i = 0; i < h->n; i++) {
     if (rm_dir(&h->dirs[i]) < 0 && rc == 0)
       rc = veil_fail(err, errno, "remove cgroup %s", h->dirs[i].path);
@@ -879,6 +875,7 @@ void cgroup_remove_unused(cgroup_handle *h)
 
 #define FLAG_LAYOUT  "cgroup-layout="
 #define FLAG_CREATED "cgroup-created="
+#define FLAG_UNIT    "cgroup-systemd-unit="
 
 /* What s says of a cgroup goes: create writes the plan first, then what it made. */
 static void state_drop_cgroup(veil_state_file *s)
@@ -903,6 +900,8 @@ int cgroup_to_state(const cgroup_handle *h, veil_state_file *s, veil_error *err)
   if (!h)
     return 0;
   if (state_flag_add(s, veil_strdup_printf(FLAG_LAYOUT "%s", layout_name(h->layout))) < 0)
+    return veil_fail(err, ENOMEM, "cgroups");
+  if (h->sd_unit && state_flag_add(s, veil_strdup_printf(FLAG_UNIT "%s", h->sd_unit)) < 0)
     return veil_fail(err, ENOMEM, "cgroups");
   for (size_t i = 0; i < h->n; i++) {
     const cg_dir *d = &h->dirs[i];
@@ -964,6 +963,10 @@ int cgroup_from_state(const veil_state_file *s, cgroup_handle **out, veil_error 
     if (!strncmp(f, FLAG_LAYOUT, strlen(FLAG_LAYOUT))) {
       f += strlen(FLAG_LAYOUT);
       h->layout = !strcmp(f, "v2") ? CGROUP_V2 : !strcmp(f, "hybrid") ? CGROUP_HYBRID : CGROUP_V1;
+    } else if (!strncmp(f, FLAG_UNIT, strlen(FLAG_UNIT))) {
+      free(h->sd_unit);
+      if (!(h->sd_unit = strdup(f + strlen(FLAG_UNIT))))
+        goto nomem;
     } else if (!strncmp(f, FLAG_CREATED, strlen(FLAG_CREATED))) {
       char *end;
       long made = strtol(f + strlen(FLAG_CREATED), &end, 10);

@@ -22,9 +22,6 @@ typedef struct cgroup_handle cgroup_handle;
 /* The host's layout: only cgroup2 -> V2, only v1 -> V1, both -> HYBRID; no cgroup fs -> error. */
 int cgroup_detect(cgroup_layout *out, veil_error *err);
 
-/* --systemd-cgroup: fails (one line) unless systemd is the host's init. */
-int cgroup_systemd_check(veil_error *err);
-
 /* Resolves linux.cgroupsPath (absolute; or relative, as runc: below veil's own cgroup of each v1
  * hierarchy and below its parent on cgroup2; the relative "ID" when absent) in every mounted
  * hierarchy (v1: each one; v2 and the hybrid unified one: one

@@ -3,6 +3,7 @@
 #include "container-resources.h"
 #include "cgroup-resources.h"
 #include "cgroup-stats.h"
+#include "cgroup-systemd.h"
 #include "cgroup.h"
 #include "state.h"
 #include "util.h"
@@ -46,7 +47,8 @@ int veil_container_update(const char *root, const char *id, const oci_resources 
   cleanup_close int dirfd = open_live(root, id, true, "update", &s, &cg, err);
   int rc = -1;
 
-  if (dirfd >= 0)
+  /* systemd's view first: it rewrites the files from its properties when it reloads */
+  if (dirfd >= 0 && cgroup_systemd_update(cg, r, err) == 0)
     rc = cgroup_resources_apply(cg, r, err);
   if (rc < 0 && dirfd >= 0)
     veil_error_prefix(err, "update container \"%s\"", id);

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "cgroup-systemd.h"
 #include "cgroup.h"
 #include "config-load.h"
 #include "container.h"
@@ -152,8 +153,9 @@ static int do_create(const char *root, const char *id, const veil_create_opts *o
     goto out;
   dir_made = true;
   phases_mark(&ph, "state");
-  if ((o->systemd_cgroup && cgroup_systemd_check(err) < 0) ||
-      cgroup_plan(id, cfg->linux, o->rootless, &cg, err) < 0 || cgroup_to_state(cg, &cgst, err) < 0)
+  if ((o->systemd_cgroup ? cgroup_systemd_plan(id, cfg->linux, &cfg->annotations, &cg, err)
+                         : cgroup_plan(id, cfg->linux, o->rootless, &cg, err)) < 0 ||
+      cgroup_to_state(cg, &cgst, err) < 0)
     goto out;
 
   now = veil_now_rfc3339();

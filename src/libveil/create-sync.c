@@ -1,5 +1,6 @@
 #include "config.h"
 #include "cgroup-resources.h"
+#include "cgroup-systemd.h"
 #include "create-sync.h"
 #include "hooks.h"
 #include "idmap-mount.h"
@@ -70,8 +71,10 @@ static int init_error_or(int sync_fd, veil_error *err)
 static int attach_init(int sync_fd, const oci_config *cfg, const cgroup_handle *cg, pid_t pid,
                        veil_phases *ph, veil_error *err)
 {
-  /* the v1 hierarchies it entered itself (init_ctx.cg_tasks) */
-  if (cg && cgroup_enter(cg, pid, true, err) < 0)
+  /* the v1 hierarchies it entered itself (init_ctx.cg_tasks); with --systemd-cgroup the scope
+   * systemd starts with it */
+  if (cg && (cgroup_systemd_start(cg, pid, cfg->linux, &cfg->annotations, err) < 0 ||
+             cgroup_enter(cg, pid, true, err) < 0))
     return init_error_or(sync_fd, err);
   phases_mark(ph, "cgroup-attach");
   if (cg && cgroup_resources_apply_linux(cg, cfg->linux, err) < 0)

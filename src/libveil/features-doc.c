@@ -65,9 +65,13 @@ static void cgroup(oci_json_writer *w)
   oci_json_bool(w, true);
   oci_json_key(w, "v2");
   oci_json_bool(w, true);
-  /* --systemd-cgroup is refused (cgroup_systemd_check): there is no systemd driver */
+  /* the system instance only (cgroup-systemd.c); whether systemd runs is the host's business */
   oci_json_key(w, "systemd");
+#ifdef HAVE_LIBSYSTEMD
+  oci_json_bool(w, true);
+#else
   oci_json_bool(w, false);
+#endif
   oci_json_key(w, "systemdUser");
   oci_json_bool(w, false);
   /* linux.resources.rdma goes to rdma.max on either version (cgroup-resources.c) */

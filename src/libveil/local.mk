@@ -28,6 +28,8 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/cgroup.h src/libveil/cgroup-internal.h src/libveil/cgroup.c \
 	src/libveil/cgroup-v1.c src/libveil/cgroup-v2.c \
 	src/libveil/cgroup-systemd.h src/libveil/cgroup-systemd.c \
+	src/libveil/cgroup-systemd-props.h src/libveil/cgroup-systemd-props.c \
+	src/libveil/cgroup-systemd-bus.c \
 	src/libveil/cgroup-resources.h src/libveil/cgroup-resources.c src/libveil/cgroup-apply.c \
 	src/libveil/cgroup-devices-bpf.c src/libveil/cgroup-stats.h src/libveil/cgroup-stats.c \
 	src/libveil/container-resources.h src/libveil/container-resources.c \
@@ -39,4 +41,4 @@ src_libveil_libveil_a_SOURCES = \
 	src/libveil/validate.h src/libveil/validate.c \
 	src/libveil/exec.h src/libveil/exec.c \
 	src/libveil/features-doc.h src/libveil/features-doc.c
-src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS)
+src_libveil_libveil_a_CFLAGS = $(AM_CFLAGS) $(CAP_CFLAGS) $(SECCOMP_CFLAGS) $(SYSTEMD_CFLAGS)

@@ -1,8 +1,8 @@
 /* Unit tests of libveil's pure code: id validation, the mount option table, number parsing,
  * error composition, JSON escaping and the lists behind `veil features`.  Prints "ok N - name"
  * lines and "N passed, M failed". */
-#include "cgroup-systemd.h"
 #include "config.h"
+#include "cgroup-systemd.h"
 #include "check.h"
 #include "config-load.h"
 #include "error.h"
