@@ -11,14 +11,14 @@ EXTRA_DIST += tests/unit/data
 # libveil's pure code
 check_PROGRAMS += tests/unit/test-libveil
 tests_unit_test_libveil_SOURCES = tests/unit/test-libveil.c tests/unit/check.h
-tests_unit_test_libveil_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(SYSTEMD_LIBS)
+tests_unit_test_libveil_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_libveil_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-libveil
 
 # linux.resources -> cgroup v1/v2 writes
 check_PROGRAMS += tests/unit/test-cgroup-resources
 tests_unit_test_cgroup_resources_SOURCES = tests/unit/test-cgroup-resources.c
-tests_unit_test_cgroup_resources_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(SYSTEMD_LIBS)
+tests_unit_test_cgroup_resources_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_cgroup_resources_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-cgroup-resources
 
@@ -32,6 +32,6 @@ TESTS += tests/unit/test-cli-parse
 # linux.resources and annotations -> systemd unit properties
 check_PROGRAMS += tests/unit/test-systemd-props
 tests_unit_test_systemd_props_SOURCES = tests/unit/test-systemd-props.c tests/unit/check.h
-tests_unit_test_systemd_props_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(SYSTEMD_LIBS)
+tests_unit_test_systemd_props_LDADD = src/libveil/libveil.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
 tests_unit_test_systemd_props_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 TESTS += tests/unit/test-systemd-props
