@@ -100,6 +100,20 @@ expect_problem() {
 	expect_problem "is not a namespace"
 }
 
+@test "check: after a namespace path it cannot use, check still judges what depends on the plan" {
+	del_ns uts
+	add_ns network "$BATS_TEST_TMPDIR/no-such-ns"
+	cfg '.hostname = "h" | .linux.sysctl = {"vm.swappiness": "1", "net.ipv4.ip_forward": "1"}'
+	check_bundle
+	[ "$status" -eq 1 ]
+	assert_contains "$stdout" "linux.namespaces[4].path: open namespace $BATS_TEST_TMPDIR/no-such-ns"
+	assert_contains "$stdout" 'hostname: setting it needs a uts namespace'
+	assert_contains "$stdout" '"vm.swappiness" cannot be set'
+	# the network namespace is still the config's (joined), so net.* stays allowed
+	[[ "$stdout" != *net.ipv4.ip_forward* ]]
+	assert_contains "$stderr" "check: 3 problems in bundle"
+}
+
 @test "check: overlapping id mappings" {
 	userns_config 100000 65536
 	cfg '.linux.uidMappings += [{containerID: 1000, hostID: 300000, size: 10}]'

@@ -84,6 +84,9 @@ bool ns_plan_separate(const ns_plan *p, int flag)
   for (size_t i = 0; i < p->n_join; i++) {
     if (p->join[i].flag != flag)
       continue;
+    /* veil check's stand-in for a path it could not open: that problem is reported already */
+    if (p->join[i].fd < 0)
+      return true;
     snprintf(own, sizeof(own), "/proc/self/ns/%s", d->proc);
     /* what cannot be compared counts as shared: the caller refuses rather than guesses */
     if (fstat(p->join[i].fd, &joined) < 0 || stat(own, &ours) < 0)
@@ -126,6 +129,11 @@ static int open_ns_path(const char *field, const ns_desc *d, const char *path, v
 
 int ns_plan_build(const oci_config *cfg, ns_plan *plan, veil_error *err)
 {
+  return ns_plan_build_paths(cfg, plan, true, err);
+}
+
+int ns_plan_build_paths(const oci_config *cfg, ns_plan *plan, bool open_paths, veil_error *err)
+{
   const oci_linux *l = cfg->linux;
   const char *paths[NS_MAX] = {0};
   size_t idx[NS_MAX] = {0};
@@ -155,8 +163,8 @@ int ns_plan_build(const oci_config *cfg, ns_plan *plan, veil_error *err)
     if (!paths[t])
       continue;
     snprintf(field, sizeof(field), "linux.namespaces[%zu].path", idx[t]);
-    int fd = open_ns_path(field, &ns_table[t], paths[t], err);
-    if (fd < 0) {
+    int fd = open_paths ? open_ns_path(field, &ns_table[t], paths[t], err) : -1;
+    if (open_paths && fd < 0) {
       ns_plan_release(plan);
       return -1;
     }

@@ -38,6 +38,9 @@ typedef struct ns_plan {
 
 /* Reads linux.namespaces, opens every path and checks it is a namespace of the stated type. */
 int ns_plan_build(const oci_config *cfg, ns_plan *plan, veil_error *err);
+/* The same without OPEN_PATHS: joined namespaces are taken as the config states them (fd -1),
+ * for `veil check` to go on judging what depends on the plan after a path it could not use. */
+int ns_plan_build_paths(const oci_config *cfg, ns_plan *plan, bool open_paths, veil_error *err);
 void ns_plan_release(ns_plan *plan);
 
 static inline bool ns_plan_new(const ns_plan *p, int flag)

@@ -98,7 +98,8 @@ static int refuse_own_mount_ns(const ns_plan *ns, veil_error *err)
   struct stat mine, theirs;
 
   for (size_t i = 0; i < ns->n_join; i++) {
-    if (ns->join[i].flag != CLONE_NEWNS)
+    /* fd -1: check's stand-in plan after the path failed, which is reported already */
+    if (ns->join[i].flag != CLONE_NEWNS || ns->join[i].fd < 0)
       continue;
     if (stat("/proc/self/ns/mnt", &mine) < 0 || fstat(ns->join[i].fd, &theirs) < 0)
       return veil_fail(err, errno, "linux.namespaces: mount: compare %s", ns->join[i].path);
@@ -430,10 +431,15 @@ static int check_resources(vctx *v)
 static int run_checks(vctx *v)
 {
   CHECK(v, resolve_rootfs(v->bundle, v->cfg, &v->rootfs, v->err));
-  if (ns_plan_build(v->cfg, v->ns, v->err) < 0)
-    CHECK(v, veil_error_prefix(v->err, "config.json"));
-  else
+  if (ns_plan_build(v->cfg, v->ns, v->err) >= 0) {
     v->ns_ok = true;
+  } else {
+    CHECK(v, veil_error_prefix(v->err, "config.json"));
+    /* check goes on with the plan as the config states it, when only a path was wrong */
+    veil_error ignored = VEIL_ERROR_INIT;
+    v->ns_ok = ns_plan_build_paths(v->cfg, v->ns, false, &ignored) == 0;
+    veil_error_clear(&ignored);
+  }
   CHECK(v, config_check_top_level(v->cfg, v->err));
   if (check_process(v) < 0 || (v->ns_ok && check_namespaced(v) < 0) || check_linux(v) < 0 ||
       check_flags(v) < 0 || check_hooks(v) < 0 || check_seccomp(v) < 0 || check_mounts(v) < 0 ||
