@@ -140,6 +140,15 @@ ctrc() {
 	timeout --foreground -k 5 "${CTRC_TIMEOUT:-60}" ctr --address "$CLIENT_TMP/c.sock" -n "$NS" "$@"
 }
 
+# systemd_driver: skip, saying why, when the runtime under test declares no
+# systemd cgroup driver ("features": linux.cgroup.systemd), which
+# --systemd-cgroup needs
+systemd_driver() {
+	local has
+	has=$("$VEIL" features 2>/dev/null | jq -r .linux.cgroup.systemd)
+	[ "$has" = true ] || skip "$(basename -- "$VEIL") features: linux.cgroup.systemd is $has (no systemd cgroup driver)"
+}
+
 # wait_for_socket PATH SECONDS: wait until the daemon's socket exists
 wait_for_socket() {
 	local i
