@@ -147,6 +147,10 @@ run_exec() {
 	[ "$status" -eq 7 ]
 	[ "$output" = hi ]
 	sleeper
+	[ "$(docker inspect -f '{{.HostConfig.Runtime}}' "$CID")" = veil ]
+	# the shim ran the runtime with its state under the daemon's exec root
+	local d=DIR_$DRIVER
+	compgen -G "${!d}/exec/runtime-*/moby/$CID/state.json" >/dev/null
 	[ "$(cg_of "$CPID")" = "$(want_cg "$CID")" ]
 	[ "$DRIVER" != sd ] || [ "$(scope_state "$CID")" = active ]
 	run docker exec "$CID" sh -c 'echo x; exit 3'
@@ -222,11 +226,13 @@ cgroupns() {
 	[ "$output" = "0::${cg#/sys/fs/cgroup}" ]
 }
 
-@test "docker: the daemon's default cgroup driver here is systemd, on cgroup v2" {
+@test "docker: the daemon's default cgroup driver here is systemd, on cgroup v2; the runtime under test registered" {
 	use sd
 	[ "$(docker info -f '{{.CgroupDriver}} {{.CgroupVersion}}')" = "systemd 2" ]
+	[ "$(docker info -f '{{json .Runtimes}}' | jq -r .veil.path)" = "$VEIL" ]
 	use fs
 	[ "$(docker info -f '{{.CgroupDriver}} {{.CgroupVersion}}')" = "cgroupfs 2" ]
+	[ "$(docker info -f '{{json .Runtimes}}' | jq -r .veil.path)" = "$VEIL" ]
 }
 
 @test "docker (systemd driver): run and exec, in the container's scope" {
