@@ -76,7 +76,9 @@ EXTRA_DIST += \
 	tests/vm/build-image \
 	tests/vm/guest-run \
 	tests/vm/v2.bats \
-	tests/vm/systemd.bats
+	tests/vm/systemd.bats \
+	tests/vm/docker.bats \
+	tests/vm/containerd.bats
 
 # libFuzzer targets, their seed corpora and dictionaries: tests/fuzz/run-fuzz builds and runs
 # them (clang; not part of make check), see tests/fuzz/README.md

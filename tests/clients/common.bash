@@ -41,6 +41,114 @@ busybox_image_tar() {
 	rm -rf -- "$b"
 }
 
+# oci_image_tar LAYER NAME OUT: an OCI image layout, as a tar that
+# "ctr images import" reads, with the one uncompressed layer LAYER
+oci_image_tar() {
+	local layer=$1 name=$2 out=$3 d blobs lsum lsize csum csize msum msize
+	d=$(mktemp -d "$CLIENT_TMP/oci.XXXXXX")
+	blobs=$d/blobs/sha256
+	mkdir -p "$blobs"
+	lsum=$(sha256sum "$layer" | cut -d' ' -f1)
+	lsize=$(stat -c %s "$layer")
+	cp "$layer" "$blobs/$lsum"
+	jq -cn --arg l "sha256:$lsum" '{
+		architecture: "amd64", os: "linux",
+		config: {Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["sh"], WorkingDir: "/"},
+		rootfs: {type: "layers", diff_ids: [$l]}}' >"$d/config"
+	csum=$(sha256sum "$d/config" | cut -d' ' -f1)
+	csize=$(stat -c %s "$d/config")
+	mv "$d/config" "$blobs/$csum"
+	jq -cn --arg c "sha256:$csum" --argjson cs "$csize" \
+		--arg l "sha256:$lsum" --argjson ls "$lsize" '{
+		schemaVersion: 2,
+		mediaType: "application/vnd.oci.image.manifest.v1+json",
+		config: {mediaType: "application/vnd.oci.image.config.v1+json",
+			digest: $c, size: $cs},
+		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar",
+			digest: $l, size: $ls}]}' >"$d/manifest"
+	msum=$(sha256sum "$d/manifest" | cut -d' ' -f1)
+	msize=$(stat -c %s "$d/manifest")
+	mv "$d/manifest" "$blobs/$msum"
+	jq -cn --arg m "sha256:$msum" --argjson ms "$msize" --arg n "$name" '{
+		schemaVersion: 2,
+		manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+			digest: $m, size: $ms,
+			platform: {architecture: "amd64", os: "linux"},
+			annotations: {"io.containerd.image.name": $n,
+				"org.opencontainers.image.ref.name": ($n | sub(".*:"; ""))}}]}' \
+		>"$d/index.json"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$d/oci-layout"
+	tar -C "$d" -cf "$out" oci-layout index.json blobs
+	rm -rf -- "$d"
+}
+
+# containerd_config FILE: top-level keys first (after a [table] header a
+# key belongs to that table); everything under $CLIENT_TMP, no TCP listener
+containerd_config() {
+	cat >"$1" <<EOF
+version = 2
+root = "$CLIENT_TMP/root"
+state = "$CLIENT_TMP/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+
+[grpc]
+  address = "$CLIENT_TMP/c.sock"
+[ttrpc]
+  address = "$CLIENT_TMP/c.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CLIENT_TMP/opt"
+EOF
+}
+
+# containerd_up SECONDS: start containerd_config's containerd, waiting up to
+# SECONDS for its socket, and import the busybox image as $IMAGE into $NS
+containerd_up() {
+	containerd_config "$CLIENT_TMP/containerd.toml"
+	containerd --config "$CLIENT_TMP/containerd.toml" \
+		>"$CLIENT_TMP/containerd.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$CLIENT_TMP/containerd.pid"
+	wait_for_socket "$CLIENT_TMP/c.sock" "$1" || {
+		tail -20 "$CLIENT_TMP/containerd.log" >&2
+		return 1
+	}
+	busybox_image_tar "$CLIENT_TMP/layer.tar"
+	oci_image_tar "$CLIENT_TMP/layer.tar" "$IMAGE" "$CLIENT_TMP/image.tar"
+	ctrc images import "$CLIENT_TMP/image.tar" >/dev/null
+}
+
+# containerd_down: every container of $NS killed and removed, then
+# containerd_up's containerd stopped by its PID
+containerd_down() {
+	local id
+	if [ -S "$CLIENT_TMP/c.sock" ]; then
+		for id in $(ctrc containers ls -q 2>/dev/null); do
+			ctrc tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1
+			ctrc tasks delete -f "$id" >/dev/null 2>&1
+			ctrc containers rm "$id" >/dev/null 2>&1
+		done
+	fi
+	stop_pid "$(cat "$CLIENT_TMP/containerd.pid" 2>/dev/null)"
+}
+
+# ctrc ARG...: ctr on our containerd and namespace ($CTRC_TIMEOUT seconds,
+# default 60)
+ctrc() {
+	timeout --foreground -k 5 "${CTRC_TIMEOUT:-60}" ctr --address "$CLIENT_TMP/c.sock" -n "$NS" "$@"
+}
+
+# systemd_driver: skip, saying why, when the runtime under test declares no
+# systemd cgroup driver ("features": linux.cgroup.systemd), which
+# --systemd-cgroup needs
+systemd_driver() {
+	local has
+	has=$("$VEIL" features 2>/dev/null | jq -r .linux.cgroup.systemd)
+	[ "$has" = true ] || skip "$(basename -- "$VEIL") features: linux.cgroup.systemd is $has (no systemd cgroup driver)"
+}
+
 # wait_for_socket PATH SECONDS: wait until the daemon's socket exists
 wait_for_socket() {
 	local i

@@ -10,69 +10,6 @@ load common
 NS=veiltest
 IMAGE=docker.io/library/vbusybox:latest
 
-# oci_image_tar LAYER NAME OUT: an OCI image layout, as a tar that
-# "ctr images import" reads, with the one uncompressed layer LAYER
-oci_image_tar() {
-	local layer=$1 name=$2 out=$3 d blobs lsum lsize csum csize msum msize
-	d=$(mktemp -d "$CLIENT_TMP/oci.XXXXXX")
-	blobs=$d/blobs/sha256
-	mkdir -p "$blobs"
-	lsum=$(sha256sum "$layer" | cut -d' ' -f1)
-	lsize=$(stat -c %s "$layer")
-	cp "$layer" "$blobs/$lsum"
-	jq -cn --arg l "sha256:$lsum" '{
-		architecture: "amd64", os: "linux",
-		config: {Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["sh"], WorkingDir: "/"},
-		rootfs: {type: "layers", diff_ids: [$l]}}' >"$d/config"
-	csum=$(sha256sum "$d/config" | cut -d' ' -f1)
-	csize=$(stat -c %s "$d/config")
-	mv "$d/config" "$blobs/$csum"
-	jq -cn --arg c "sha256:$csum" --argjson cs "$csize" \
-		--arg l "sha256:$lsum" --argjson ls "$lsize" '{
-		schemaVersion: 2,
-		mediaType: "application/vnd.oci.image.manifest.v1+json",
-		config: {mediaType: "application/vnd.oci.image.config.v1+json",
-			digest: $c, size: $cs},
-		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar",
-			digest: $l, size: $ls}]}' >"$d/manifest"
-	msum=$(sha256sum "$d/manifest" | cut -d' ' -f1)
-	msize=$(stat -c %s "$d/manifest")
-	mv "$d/manifest" "$blobs/$msum"
-	jq -cn --arg m "sha256:$msum" --argjson ms "$msize" --arg n "$name" '{
-		schemaVersion: 2,
-		manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
-			digest: $m, size: $ms,
-			platform: {architecture: "amd64", os: "linux"},
-			annotations: {"io.containerd.image.name": $n,
-				"org.opencontainers.image.ref.name": ($n | sub(".*:"; ""))}}]}' \
-		>"$d/index.json"
-	echo '{"imageLayoutVersion":"1.0.0"}' >"$d/oci-layout"
-	tar -C "$d" -cf "$out" oci-layout index.json blobs
-	rm -rf -- "$d"
-}
-
-# containerd_config FILE: top-level keys first (after a [table] header a
-# key belongs to that table); everything under $CLIENT_TMP, no TCP listener
-containerd_config() {
-	cat >"$1" <<EOF
-version = 2
-root = "$CLIENT_TMP/root"
-state = "$CLIENT_TMP/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-
-[grpc]
-  address = "$CLIENT_TMP/c.sock"
-[ttrpc]
-  address = "$CLIENT_TMP/c.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CLIENT_TMP/opt"
-EOF
-}
-
 setup_file() {
 	require_cmd containerd containerd
 	require_cmd ctr containerd
@@ -98,17 +35,7 @@ fi
 exit \$rc
 EOF
 	chmod +x "$VWRAP"
-	containerd_config "$CLIENT_TMP/containerd.toml"
-	containerd --config "$CLIENT_TMP/containerd.toml" \
-		>"$CLIENT_TMP/containerd.log" 2>&1 </dev/null 3>&- &
-	echo $! >"$CLIENT_TMP/containerd.pid"
-	wait_for_socket "$CLIENT_TMP/c.sock" 20 || {
-		tail -20 "$CLIENT_TMP/containerd.log" >&2
-		return 1
-	}
-	busybox_image_tar "$CLIENT_TMP/layer.tar"
-	oci_image_tar "$CLIENT_TMP/layer.tar" "$IMAGE" "$CLIENT_TMP/image.tar"
-	ctrc images import "$CLIENT_TMP/image.tar" >/dev/null
+	containerd_up 20
 }
 
 # shim_pids [ID]: the runc v2 shims of our containerd (of container ID);
@@ -131,15 +58,8 @@ shim_pids() {
 
 teardown_file() {
 	[ -n "${CLIENT_TMP:-}" ] || return 0
-	local id p
-	if [ -S "$CLIENT_TMP/c.sock" ]; then
-		for id in $(ctrc containers ls -q 2>/dev/null); do
-			ctrc tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1
-			ctrc tasks delete -f "$id" >/dev/null 2>&1
-			ctrc containers rm "$id" >/dev/null 2>&1
-		done
-	fi
-	stop_pid "$(cat "$CLIENT_TMP/containerd.pid" 2>/dev/null)"
+	local p
+	containerd_down
 	for p in $(shim_pids); do
 		stop_pid "$p"
 	done
@@ -161,11 +81,6 @@ teardown_file() {
 setup() {
 	: >"$CLIENT_TMP/argv.log"
 	rm -f -- "$CLIENT_TMP/failed-log.json"
-}
-
-# ctrc ARG...: ctr on our containerd and namespace
-ctrc() {
-	timeout --foreground -k 5 60 ctr --address "$CLIENT_TMP/c.sock" -n "$NS" "$@"
 }
 
 # crun_veil [CTR-RUN-OPTION...] -- ID COMMAND...: ctr run of the image with

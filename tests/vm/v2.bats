@@ -53,6 +53,90 @@ assert_file() {
 	fi
 }
 
+# assert_line FILE LINE: the cgroup file FILE has the line LINE (trailing
+# blanks aside: rdma.max ends each value with one)
+assert_line() {
+	sed 's/[[:blank:]]*$//' "$1" | grep -qxF -- "$2" || {
+		echo "$1 has no line '$2':" >&2
+		cat "$1" >&2
+		return 1
+	}
+}
+
+# runc_lacks WHAT: skip the test, saying why, when the runtime under test is
+# runc 1.1 (guest-run runs every file under runc too, as the reference),
+# which does not have WHAT; veil always runs it
+runc_lacks() {
+	local v
+	v=$("$VEIL" --version 2>/dev/null | head -n 1)
+	case $v in
+	"runc version 1.1."*) skip "runc ${v#runc version } lacks $1" ;;
+	esac
+}
+
+# hugepage_size: the guest's default huge page size as the kernel names its
+# hugetlb files ("2MB"); empty when the kernel has none
+hugepage_size() {
+	local kb
+	kb=$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)
+	[ -n "$kb" ] || return 0
+	if [ "$kb" -ge 1048576 ]; then
+		echo "$((kb / 1048576))GB"
+	elif [ "$kb" -ge 1024 ]; then
+		echo "$((kb / 1024))MB"
+	else
+		echo "${kb}KB"
+	fi
+}
+
+# rdma_device: an RDMA device for rdma.max to name: the guest has no RDMA
+# hardware, so a soft-RoCE one (rdma_rxe) on a dummy netdev, which is never
+# brought up; sets RDMA_DEV, or RDMA_WHY when there is none
+rdma_device() {
+	RDMA_DEV=$(ls /sys/class/infiniband 2>/dev/null | head -n 1)
+	RDMA_WHY=
+	[ -z "$RDMA_DEV" ] || return 0
+	if ! command -v rdma >/dev/null; then
+		RDMA_WHY="no RDMA device, and no rdma tool (iproute2) to make a soft-RoCE one"
+	elif ! RDMA_WHY=$(modprobe rdma_rxe 2>&1 && modprobe dummy 2>&1 &&
+		ip link add veilrdma0 type dummy 2>&1 &&
+		rdma link add veilrxe0 type rxe netdev veilrdma0 2>&1); then
+		RDMA_WHY="no RDMA device, and a soft-RoCE one could not be made: $RDMA_WHY"
+	fi
+	RDMA_DEV=$(ls /sys/class/infiniband 2>/dev/null | head -n 1)
+	[ -z "$RDMA_DEV" ] || RDMA_WHY=
+}
+
+# cgroup_emptied: the container's cgroup has no process left (within 5 s)
+cgroup_emptied() {
+	local i
+	for i in $(seq 50); do
+		[ -s "$CG/cgroup.procs" ] || return 0
+		sleep 0.1
+	done
+	echo "left in $CG: $(tr '\n' ' ' <"$CG/cgroup.procs")" >&2
+	return 1
+}
+
+# clone3 and what makes fds, for clone3_into_cg
+CLONE_TRACE=clone3,open,openat,openat2,dup,dup2,dup3,fcntl
+
+# clone3_into_cg FILE: "strace -y -e trace=$CLONE_TRACE" of veil in FILE shows
+# a clone3 with CLONE_INTO_CGROUP whose cgroup fd (strace does not name it)
+# is, by the last call that returned that number before it, the container's
+# cgroup
+clone3_into_cg() {
+	local n
+	n=$(grep -oE 'clone3\(\{flags=[^}]*CLONE_INTO_CGROUP[^}]*cgroup=[0-9]+' "$1" | tail -n 1)
+	[ -n "$n" ] || {
+		echo "no clone3 with CLONE_INTO_CGROUP in $1" >&2
+		return 1
+	}
+	n=${n##*cgroup=}
+	awk -v n="$n" '/clone3\(/ && /CLONE_INTO_CGROUP/ { exit }
+		$0 ~ ("= " n "(<[^>]*>)?$") { last = $0 } END { print last }' "$1" | grep -F "$CG"
+}
+
 @test "v2: the host is systemd as PID 1 on pure cgroup v2 with cpu, io, memory and pids" {
 	[ "$(cat /proc/1/comm)" = systemd ] || {
 		echo "PID 1 is $(cat /proc/1/comm), not systemd: run this file through tests/vm/run" >&2
@@ -79,7 +163,7 @@ assert_file() {
 	# shares 512 in [2, 262144] -> weight in [1, 10000]
 	assert_file "$CG/cpu.weight" 20
 	assert_file "$CG/pids.max" 42
-	grep -qx "$DISK_MAJOR:$DISK_MINOR rbps=1048576 wbps=max riops=max wiops=max" "$CG/io.max"
+	assert_line "$CG/io.max" "$DISK_MAJOR:$DISK_MINOR rbps=1048576 wbps=max riops=max wiops=max"
 	# blockIO.weight: BFQ's file takes it as is, io.weight (no BFQ) converted to [1, 10000]
 	if [ -f "$CG/io.bfq.weight" ]; then
 		assert_file "$CG/io.bfq.weight" "default 300"
@@ -164,11 +248,7 @@ assert_file() {
 	vrun kill --all "$ID" KILL
 	[ "$status" -eq 0 ]
 	wait_for_status "$ID" stopped
-	for i in $(seq 50); do
-		[ -s "$CG/cgroup.procs" ] || break
-		sleep 0.1
-	done
-	[ ! -s "$CG/cgroup.procs" ]
+	cgroup_emptied
 }
 
 @test "v2: the device program denies a device the config does not allow" {
@@ -192,4 +272,159 @@ assert_file() {
 	[ "$status" -eq 0 ]
 	wait_for_status "$ID" stopped 60
 	grep -E '^oom_kill [1-9]' "$CG/memory.events"
+}
+
+@test "v2: memory.low, cpu.max.burst, cpuset, io weight and iops, hugetlb and unified after create" {
+	disk_numbers
+	local hp
+	hp=$(hugepage_size)
+	[ -n "$hp" ] || skip "the guest kernel has no huge pages (no Hugepagesize in /proc/meminfo)"
+	cfg '.linux.resources = {
+		memory: {limit: 67108864, reservation: 33554432},
+		cpu: {cpus: "0", mems: "0"},
+		blockIO: {throttleWriteIOPSDevice: [{major: $maj, minor: $min, rate: 120}],
+			throttleWriteBpsDevice: [{major: $maj, minor: $min, rate: 2097152}]},
+		hugepageLimits: [{pageSize: $hp, limit: 4194304}],
+		unified: {"memory.high": "60000000", "pids.max": "99"}}' \
+		--argjson maj "$DISK_MAJOR" --argjson min "$DISK_MINOR" --arg hp "$hp"
+	start_container
+	assert_file "$CG/memory.max" 67108864
+	assert_file "$CG/memory.low" 33554432
+	assert_file "$CG/cpuset.cpus" 0
+	assert_file "$CG/cpuset.mems" 0
+	assert_line "$CG/io.max" "$DISK_MAJOR:$DISK_MINOR rbps=max wbps=2097152 riops=max wiops=120"
+	assert_file "$CG/hugetlb.$hp.max" 4194304
+	# unified writes its files as given (the kernel rounds memory.high to pages)
+	assert_file "$CG/memory.high" 59998208
+	assert_file "$CG/pids.max" 99
+}
+
+@test "v2: cpu.max.burst after create" {
+	runc_lacks "linux.resources.cpu.burst"
+	cfg '.linux.resources = {cpu: {quota: 50000, period: 100000, burst: 20000}}'
+	start_container
+	assert_file "$CG/cpu.max" "50000 100000"
+	assert_file "$CG/cpu.max.burst" 20000
+}
+
+@test "v2: rdma.max after create" {
+	rdma_device
+	[ -n "$RDMA_DEV" ] || skip "$RDMA_WHY"
+	cfg '.linux.resources = {rdma: {($d): {hcaHandles: 5, hcaObjects: 100}}}' --arg d "$RDMA_DEV"
+	start_container
+	assert_line "$CG/rdma.max" "$RDMA_DEV hca_handle=5 hca_object=100"
+}
+
+@test "v2: update -r rewrites memory, swap, reservation, cpu, cpuset, pids, io weight and unified" {
+	cfg '.linux.resources = {memory: {limit: 67108864, swap: 100663296}, cpu: {shares: 512, quota: 50000, period: 100000}, pids: {limit: 42}}'
+	start_container
+	# one core the guest has and one it may not: cpuset.cpus "0" is always valid
+	jq -n '{memory: {limit: 134217728, swap: 268435456, reservation: 16777216},
+		cpu: {shares: 1024, quota: 30000, period: 60000, cpus: "0", mems: "0"},
+		pids: {limit: 17}, blockIO: {weight: 500},
+		unified: {"memory.high": "120000000"}}' >"$BATS_TEST_TMPDIR/r.json"
+	vrun update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -eq 0 ]
+	assert_file "$CG/memory.max" 134217728
+	assert_file "$CG/memory.swap.max" 134217728
+	assert_file "$CG/memory.low" 16777216
+	assert_file "$CG/cpu.max" "30000 60000"
+	# shares 1024 -> weight 39 (1 + (1024 - 2) * 9999 / 262142)
+	assert_file "$CG/cpu.weight" 39
+	assert_file "$CG/cpuset.cpus" 0
+	assert_file "$CG/cpuset.mems" 0
+	assert_file "$CG/pids.max" 17
+	assert_file "$CG/memory.high" 119996416
+	if [ -f "$CG/io.bfq.weight" ]; then
+		assert_file "$CG/io.bfq.weight" "default 500"
+	elif [ -f "$CG/io.weight" ]; then
+		assert_file "$CG/io.weight" "default 4950"
+	fi
+	# and back to unlimited
+	vrun update --memory -1 --memory-swap -1 --pids-limit -1 --cpu-quota -1 "$ID"
+	[ "$status" -eq 0 ]
+	assert_file "$CG/memory.max" max
+	assert_file "$CG/memory.swap.max" max
+	assert_file "$CG/pids.max" max
+	assert_file "$CG/cpu.max" "max 60000"
+}
+
+@test "v2: update -r rewrites cpu.max.burst, io.max, hugetlb and rdma" {
+	runc_lacks "update of cpu burst, io throttles, hugetlb and rdma"
+	disk_numbers
+	local hp dev
+	hp=$(hugepage_size)
+	rdma_device
+	dev=$RDMA_DEV
+	cfg '.linux.resources = {cpu: {quota: 50000, period: 100000}}'
+	start_container
+	jq -n --argjson maj "$DISK_MAJOR" --argjson min "$DISK_MINOR" --arg hp "$hp" --arg d "$dev" '
+		{cpu: {quota: 50000, period: 100000, burst: 10000},
+		blockIO: {throttleReadBpsDevice: [{major: $maj, minor: $min, rate: 4194304}]}}
+		+ (if $hp == "" then {} else {hugepageLimits: [{pageSize: $hp, limit: (2097152 * 3)}]} end)
+		+ (if $d == "" then {} else {rdma: {($d): {hcaHandles: 3}}} end)' >"$BATS_TEST_TMPDIR/r.json"
+	vrun update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -eq 0 ]
+	assert_file "$CG/cpu.max.burst" 10000
+	assert_line "$CG/io.max" "$DISK_MAJOR:$DISK_MINOR rbps=4194304 wbps=max riops=max wiops=max"
+	[ -z "$hp" ] || assert_file "$CG/hugetlb.$hp.max" 6291456
+	[ -z "$dev" ] || assert_line "$CG/rdma.max" "$dev hca_handle=3 hca_object=max"
+	[ -n "$hp" ] && [ -n "$dev" ] || echo "# hugetlb ($hp) or rdma ($dev) not checked: missing in the guest" >&3
+}
+
+@test "v2: the device program lets a configured device open as allowed and denies the rest with EPERM" {
+	disk_numbers
+	# the root disk: readable and creatable (r, m), not writable; any other
+	# block device creatable (the default rules' "b *:* m"), not readable
+	cfg '.linux.resources.devices += [{allow: true, type: "b", major: $maj, minor: $min, access: "rm"}]
+	   | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+	   | .process.capabilities.permitted += ["CAP_MKNOD"]' \
+		--argjson maj "$DISK_MAJOR" --argjson min "$DISK_MINOR"
+	set_args sh -c "mknod /tmp/disk b $DISK_MAJOR $DISK_MINOR && head -c 512 /tmp/disk | wc -c
+		dd of=/tmp/disk count=0 conv=notrunc 2>/tmp/w.err; echo write=\$?; cat /tmp/w.err
+		mknod /tmp/other b $DISK_MAJOR $((DISK_MINOR + 1)) && head -c 1 /tmp/other 2>&1; echo other=\$?"
+	vrun run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 512 ]
+	[ "${lines[1]}" = write=1 ]
+	assert_contains "${lines[2]}" "/tmp/disk': Operation not permitted"
+	assert_contains "${lines[3]}" "/tmp/other: Operation not permitted"
+	[ "${lines[4]}" = other=1 ]
+}
+
+@test "v2: create and exec place the process with CLONE_INTO_CGROUP" {
+	runc_lacks "CLONE_INTO_CGROUP (it writes the pid to cgroup.procs)"
+	command -v strace >/dev/null || skip "strace is not installed in the guest"
+	local st=$BATS_TEST_TMPDIR/strace
+	# veil itself makes the clone3 (no -f: strace would wait for the
+	# container); files, not bats' pipe, for the output: the container
+	# keeps its stdio
+	strace -qq -y -e trace="$CLONE_TRACE" -o "$st.create" "$VEIL" --root "$ROOT" \
+		create --bundle "$BUNDLE" "$ID" </dev/null >"$st.out" 2>&1 3>&- || {
+		cat "$st.out" "$st.create" >&2
+		return 1
+	}
+	cat "$st.create" >&2
+	clone3_into_cg "$st.create"
+	vrun start "$ID"
+	[ "$status" -eq 0 ]
+	run strace -qq -y -e trace="$CLONE_TRACE" -o "$st.exec" \
+		"$VEIL" --root "$ROOT" exec "$ID" cat /proc/self/cgroup </dev/null
+	cat "$st.exec" >&2
+	[ "$status" -eq 0 ]
+	[ "$output" = "0::/" ]
+	clone3_into_cg "$st.exec"
+}
+
+@test "v2: kill --all KILL goes through cgroup.kill" {
+	runc_lacks "cgroup.kill (it signals each pid of cgroup.procs)"
+	command -v strace >/dev/null || skip "strace is not installed in the guest"
+	set_args sh -c 'sleep 1000 & sleep 1000 & wait'
+	start_container
+	run strace -qq -e trace=openat -o "$BATS_TEST_TMPDIR/st" \
+		"$VEIL" --root "$ROOT" kill --all "$ID" KILL </dev/null
+	[ "$status" -eq 0 ]
+	grep -F "$CG/cgroup.kill" "$BATS_TEST_TMPDIR/st"
+	wait_for_status "$ID" stopped
+	cgroup_emptied
 }
