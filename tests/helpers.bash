@@ -13,6 +13,12 @@
 #                     in process.env (VEIL_TEST_MARK) and in the default
 #                     process.args, so that leftover processes can be found
 #
+# VEIL_TEST_UNSHARE=1 (tests/run-bats runs some files a second time so): every
+# veil call runs as root of a user namespace made by "unshare -r" (uid 0 mapped
+# to the host's 0, nothing else), one per test, held by $USERNS_HOLDER: veil
+# then is rootless (no cgroups, no mknod, no host-only mounts).  Tests that need
+# the host's real root call require_real_root, which skips them with the reason.
+#
 # Every container a test creates in $ROOT is force-deleted in teardown, and
 # stragglers are killed by the PIDs veil reported (never by name).
 
@@ -34,7 +40,32 @@ export VEIL
 # hangs (e.g. blocked on a lock) is killed after $VEIL_TIMEOUT seconds (exit
 # status 124) so that one runtime bug cannot hang the whole suite.
 veil() {
-	timeout --foreground -k 5 "${VEIL_TIMEOUT:-60}" "$VEIL" --root "$ROOT" "$@"
+	timeout --foreground -k 5 "${VEIL_TIMEOUT:-60}" "${IN_USERNS[@]}" "$VEIL" --root "$ROOT" "$@"
+}
+
+in_unshare_mode() {
+	[ "${VEIL_TEST_UNSHARE:-0}" = 1 ]
+}
+
+# require_real_root REASON: skip the test in the unshare -r mode, saying why.
+require_real_root() {
+	! in_unshare_mode || skip "needs real root, not root of an unshare -r user namespace: $*"
+}
+
+# The user namespace every veil call of the test runs in (the unshare -r mode): a sleeping
+# "unshare -r", killed in teardown like every tracked helper.
+start_userns_holder() {
+	local i
+	unshare -r sleep 100000 </dev/null >/dev/null 2>&1 3>&- &
+	USERNS_HOLDER=$!
+	track_pid "$USERNS_HOLDER"
+	IN_USERNS=(nsenter --user --target "$USERNS_HOLDER" --)
+	for ((i = 0; i < 100; i++)); do
+		[ "$(readlink "/proc/$USERNS_HOLDER/ns/user")" = "$(readlink /proc/self/ns/user)" ] || return 0
+		sleep 0.01
+	done
+	echo "unshare -r (pid $USERNS_HOLDER) made no user namespace" >&2
+	return 1
 }
 
 # ---------------------------------------------------------------------------
@@ -55,6 +86,9 @@ common_setup_file() {
 	# in /tmp for the host to look at.
 	"$CFGEDIT" "$TEMPLATE/config.json" \
 		'.process.terminal = false | .root.readonly = false'
+	# only uid/gid 0 is mapped: devpts cannot be given the tty group (as "spec --rootless")
+	! in_unshare_mode ||
+		"$CFGEDIT" "$TEMPLATE/config.json" '.mounts |= map(if .type == "devpts" then .options -= ["gid=5"] else . end)'
 }
 
 common_setup() {
@@ -68,6 +102,11 @@ common_setup() {
 	cp -a "$TEMPLATE" "$BUNDLE"
 	: >"$BATS_TEST_TMPDIR/pids"
 	: >"$BATS_TEST_TMPDIR/extra-containers"
+	# "${IN_USERNS[@]}" CMD: CMD in the test's user namespace (a simple command, so that a
+	# backgrounded one's $! is CMD's pid); what veil is to join must belong to a user namespace
+	# veil has privileges in
+	USERNS_HOLDER= IN_USERNS=()
+	! in_unshare_mode || start_userns_holder
 	# Every container process carries the marker in its environment, and the
 	# default process (long-running) in its command line too (busybox sh
 	# stays around as the parent of sleep).
@@ -140,7 +179,7 @@ common_teardown() {
 	# Helper processes a test started (unshare'd sleeps, background runs)
 	# go first: a foreground "veil run" may hold the container's lock.
 	while read -r pid; do
-		case $pid in '' | *[!0-9]*) continue ;; esac
+		case $pid in '' | *[!0-9]* | "$USERNS_HOLDER") continue ;; esac
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done <"$BATS_TEST_TMPDIR/pids"
@@ -174,6 +213,11 @@ common_teardown() {
 		echo "# teardown: unmounting leaked $line" >&3
 		umount -l "$line" 2>/dev/null || true
 	done
+	# last: the force-deletes above ran in its user namespace
+	if [ -n "${USERNS_HOLDER:-}" ]; then
+		kill -KILL "$USERNS_HOLDER" 2>/dev/null || true
+		wait "$USERNS_HOLDER" 2>/dev/null || true
+	fi
 	return 0
 }
 
@@ -228,6 +272,8 @@ del_ns() {
 # (default 100000, 65536).
 userns_config() {
 	local host=${1:-100000} size=${2:-65536}
+	[ "$host $size" = "0 1" ] ||
+		require_real_root "maps host ids $host-$((host + size - 1)); unshare -r maps uid/gid 0 only"
 	# keep a user namespace entry (and its path) that is already there
 	cfg 'if any(.linux.namespaces[]?; .type == "user") then .
 	     else .linux.namespaces += [{type: "user"}] end'
@@ -305,7 +351,7 @@ run_veil() {
 # run_raw ARG...: like run_veil, but "$VEIL ARG..." without the --root the
 # veil wrapper adds.
 run_raw() {
-	run --separate-stderr timeout --foreground -k 5 "${VEIL_TIMEOUT:-60}" "$VEIL" "$@"
+	run --separate-stderr timeout --foreground -k 5 "${VEIL_TIMEOUT:-60}" "${IN_USERNS[@]}" "$VEIL" "$@"
 	{
 		echo "# $VEIL $* -> exit $status"
 		[ -z "$output" ] || printf '# stdout: %s\n' "${output:0:2000}"

@@ -6,16 +6,18 @@ load helpers
 
 YEAR=31536000 # seconds in 365 days
 
-# The namespace a host process is in (the test's own).
+# The namespace a host process is in (the test's own; in the unshare -r mode, the user namespace
+# is the one veil runs in).
 host_ns() {
-	readlink "/proc/self/ns/$(ns_name "$1")"
+	readlink "/proc/${USERNS_HOLDER:-self}/ns/$(ns_name "$1")"
 }
 
 # new_ns_case TYPE: a container with a new TYPE namespace.
 new_ns_case() {
 	local type=$1 pid
 	add_ns "$type"
-	[ "$type" != user ] || userns_config
+	# unshare -r maps only 0: the container's user namespace maps that
+	[ "$type" != user ] || userns_config $(in_unshare_mode && echo 0 1)
 	start_container
 	pid=$(ctr_pid)
 	local mine theirs
@@ -35,9 +37,9 @@ ns_holder() {
 		# with --fork the namespace's process is unshare's child: track
 		# both (--kill-child also takes the child down with unshare)
 		if [ "$type" = pid ]; then
-			unshare --pid --fork --kill-child --mount-proc sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+			"${IN_USERNS[@]}" unshare --pid --fork --kill-child --mount-proc sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 		else
-			unshare --time --fork --kill-child sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+			"${IN_USERNS[@]}" unshare --time --fork --kill-child sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 		fi
 		upid=$!
 		track_pid "$upid"
@@ -46,6 +48,7 @@ ns_holder() {
 		echo "$child"
 		;;
 	user)
+		require_real_root "the holder's map (100000-165535) is not in the map of unshare -r"
 		# map like userns_config does: 0-65535 -> 100000-165535
 		unshare --user sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 		upid=$!
@@ -56,7 +59,7 @@ ns_holder() {
 		echo "$upid"
 		;;
 	*)
-		unshare "--$(ns_name "$type" | sed 's/^mnt$/mount/')" sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+		"${IN_USERNS[@]}" unshare "--$(ns_name "$type" | sed 's/^mnt$/mount/')" sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 		upid=$!
 		track_pid "$upid"
 		echo "$upid"
@@ -139,6 +142,9 @@ join_ns_case() {
 		del_ns "$t"
 	done
 	cfg 'del(.hostname) | del(.domainname)'
+	# a user namespace cannot mount mqueue without an IPC namespace of its own, and this host
+	# has no /dev/mqueue to bind instead (runc fails the same way)
+	! in_unshare_mode || [ -d /dev/mqueue ] || cfg '.mounts |= map(select(.type != "mqueue"))'
 	start_container
 	pid=$(ctr_pid)
 	for t in network ipc uts cgroup; do
@@ -201,7 +207,7 @@ joined_mnt_root_case() {
 # mnt_holder: a process in a new mount namespace (made by unshare).
 mnt_holder() {
 	local upid
-	unshare --mount sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	"${IN_USERNS[@]}" unshare --mount sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 	upid=$!
 	track_pid "$upid"
 	wait_for_ns_change "$upid" mount
@@ -218,6 +224,7 @@ mnt_holder() {
 
 @test "namespaces: joined user and mount namespaces run on the bundle's rootfs" {
 	local holder
+	require_real_root "the holder's map (100000-165535) is not in the map of unshare -r"
 	# the holder's mount namespace belongs to its user namespace, which maps
 	# like userns_config does: 0-65535 -> 100000-165535
 	unshare --user --mount sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
@@ -236,7 +243,7 @@ mnt_holder() {
 	local holder before
 	# every mount shared: a bind of the rootfs would spread to the peers
 	# (runc makes the whole namespace a slave instead)
-	unshare --mount --propagation shared sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	"${IN_USERNS[@]}" unshare --mount --propagation shared sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 	holder=$!
 	track_pid "$holder"
 	wait_for_ns_change "$holder" mount
@@ -350,6 +357,7 @@ mnt_holder() {
 }
 
 @test "namespaces: several mapping ranges" {
+	require_real_root "maps host ids 200000-200999, 300000-300999 and 400000-400009; unshare -r maps uid/gid 0 only"
 	add_ns user
 	cfg '.linux.uidMappings = [{containerID: 0, hostID: 200000, size: 1000},
 	                           {containerID: 1000, hostID: 300000, size: 1000}]
