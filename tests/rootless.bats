@@ -66,6 +66,9 @@ teardown() {
 		done
 	done
 	rm -rf "$B1"
+	if [ -n "${DELEG:-}" ]; then
+		rmdir "$DELEG"/*/ "$DELEG" 2>/dev/null || true
+	fi
 }
 
 # as_user USER CMD...: CMD as USER, with its XDG_RUNTIME_DIR
@@ -87,6 +90,25 @@ uveil() {
 # container must not hold bats' output open
 udetach() {
 	uveil "$@" </dev/null >/dev/null 2>&1 3>&-
+}
+
+# delegate USER: a cgroup2 subtree $DELEG given to USER as systemd delegates one (the directory,
+# its cgroup.procs, cgroup.subtree_control and cgroup.threads), with USER's session in
+# $DELEG/session: moving a process needs write access to the common ancestor's cgroup.procs
+delegate() {
+	DELEG=/sys/fs/cgroup/unified/veilrl$BATS_TEST_NUMBER-$$
+	mkdir "$DELEG" "$DELEG/session"
+	chown "$1" "$DELEG" "$DELEG/cgroup.procs" "$DELEG/cgroup.subtree_control" "$DELEG/cgroup.threads"
+	chown -R "$1" "$DELEG/session"
+}
+
+# deleg_veil USER ARGS...: uveil from a process in USER's delegated session cgroup
+deleg_veil() {
+	local u=$1
+	shift
+	sh -c 'echo $$ >"$0/session/cgroup.procs" && exec "$@"' "$DELEG" \
+		runuser -u "$u" -- env -C "$RL_DIR/home-$u" XDG_RUNTIME_DIR="$RL_DIR/run-$u" \
+		HOME="$RL_DIR/home-$u" USER="$u" timeout -k 5 60 "$VEIL" "$@"
 }
 
 # ucfg FILTER [JQ-OPTION...]: edit user 1's bundle config
@@ -288,6 +310,34 @@ sub_start() { awk -F: -v u="$1" '$1 == u { print $2; exit }' "$2"; }
 	pid=$(uveil "$RL_U1" state "$ID" | jq -r .pid)
 	[ "$(cat /proc/"$pid"/cgroup)" = "$(as_user "$RL_U1" cat /proc/self/cgroup)" ]
 	[ ! -e "/sys/fs/cgroup/pids/$ID" ]
+}
+
+@test "rootless: a delegated cgroup2 subtree holds the container: pause, ps, kill --all, delete" {
+	[ -d /sys/fs/cgroup/unified ] || skip "no cgroup2 hierarchy at /sys/fs/cgroup/unified on this host"
+	local pid sub
+	delegate "$RL_U1"
+	sub=${DELEG#/sys/fs/cgroup/unified}/c1
+	ucfg '.process.args = ["sleep", "1000"] | .linux.cgroupsPath = $p' --arg p "$sub"
+	deleg_veil "$RL_U1" run -d --bundle "$B1" "$ID" </dev/null >/dev/null 2>&1 3>&-
+	pid=$(uveil "$RL_U1" state "$ID" | jq -r .pid)
+	grep -qx "0::$sub" "/proc/$pid/cgroup"
+	# no v1 hierarchy: a user cannot be given one
+	[ ! -e "/sys/fs/cgroup/pids$sub" ]
+	deleg_veil "$RL_U1" pause "$ID"
+	[ "$(cat "$DELEG/c1/cgroup.freeze")" = 1 ]
+	[ "$(uveil "$RL_U1" state "$ID" | jq -r .status)" = paused ]
+	deleg_veil "$RL_U1" resume "$ID"
+	[ "$(cat "$DELEG/c1/cgroup.freeze")" = 0 ]
+	run uveil "$RL_U1" ps -f json "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[$pid]" ]
+	uveil "$RL_U1" kill --all "$ID" KILL
+	for _ in $(seq 50); do
+		[ "$(uveil "$RL_U1" state "$ID" | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	uveil "$RL_U1" delete "$ID"
+	[ ! -e "$DELEG/c1" ]
 }
 
 @test "rootless: two users cannot see or touch each other's containers" {

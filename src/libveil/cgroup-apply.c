@@ -252,6 +252,8 @@ int cgroup_resources_apply_linux(const cgroup_handle *h, const oci_linux *l, vei
   static const oci_device_cgroup no_rules[1];
   oci_resources r = {0};
 
+  if (h->limits_ignored)
+    return 0;
   if (l && l->resources)
     r = *l->resources;
   /* As runc: a container may use the devices linux.resources.devices allows plus the default

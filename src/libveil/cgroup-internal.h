@@ -23,6 +23,8 @@ struct cgroup_handle {
   bool default_path; /* no linux.cgroupsPath: ID, placed as a relative path */
   bool rootless;     /* a cgroup the caller may not make is skipped, not an error */
   bool wants_limits; /* linux.resources asks for more than device rules */
+  /* rootless on a hybrid host: only the cgroup2 directory, no limits (they are v1's here) */
+  bool limits_ignored;
   /* --systemd-cgroup: the unit that owns the directory; its slice and description for the start */
   char *sd_unit, *sd_slice, *sd_desc;
 };

@@ -375,15 +375,22 @@ int cgroup_plan(const char *id, const oci_linux *l, bool rootless, cgroup_handle
   h->default_path = dflt != NULL;
   h->rootless = rootless;
   h->wants_limits = wants_limits(l);
-  /* as runc: a user cannot be given v1 hierarchies, so a rootless container has no cgroup */
+  /* as runc: a user cannot be given v1 hierarchies, so a rootless container has no v1 cgroup
+   * and no limits there; on a hybrid host a cgroup2 subtree delegated to the user still holds
+   * it (placement, freeze, kill), and cgroup_make stays in the caller's when it is not */
   if (rootless && h->layout != CGROUP_V2) {
     if (h->wants_limits)
       veil_warn("linux.resources: ignored: a rootless container has no cgroup on cgroup v1");
-    cgroup_handle_free(h);
-    hierarchies_free(hs, n);
-    return 0;
+    h->limits_ignored = true;
+    if (h->layout == CGROUP_V1) {
+      cgroup_handle_free(h);
+      hierarchies_free(hs, n);
+      return 0;
+    }
   }
   for (size_t i = 0; i < n; i++) {
+    if (h->limits_ignored && !hs[i].v2)
+      continue;
     cg_dir *d = &h->dirs[h->n++];
     d->v2 = hs[i].v2;
     d->path = dir_for(&hs[i], cgpath);
@@ -470,7 +477,7 @@ int cgroup_make(cgroup_handle **hp, veil_error *err)
    * own cgroups, unless the config asked for a path */
   bool stay = (h->rootless || (geteuid() != 0 && h->default_path)) && err &&
               (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS);
-  bool quiet = h->rootless && !h->wants_limits;
+  bool quiet = h->rootless && (!h->wants_limits || h->limits_ignored);
   cgroup_handle_free(h);
   *hp = NULL;
   if (!stay)
